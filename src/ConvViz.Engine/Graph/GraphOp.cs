@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ConvViz.Engine.Graph;
+
+/// <summary>
+/// One operation of a ConvGraph. Forward computes the value (recording switches when a
+/// tape is given); Project applies the op's adjoint to a reconstruction signal under a
+/// <see cref="ProjectionRule"/>. Every op implements both, so no layer is ever skipped
+/// on the way down.
+/// </summary>
+public abstract class GraphOp : IDisposable
+{
+    private readonly List<NamedTensor> _tensors = new();
+
+    /// <summary>Short kind shown to users: Conv, BatchNorm, ReLU, MaxPool, ...</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>How many graph inputs the op takes; -1 for any number.</summary>
+    public virtual int Arity => 1;
+
+    public abstract Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node);
+
+    /// <summary>The signal for each graph input (null where nothing flows).</summary>
+    public abstract Tensor?[] Project(Tensor signal, ProjectionContext context);
+
+    public virtual SpatialStep Spatial => SpatialStep.Pointwise;
+
+    /// <summary>The op's weights and buffers, named by their state-dict suffix.</summary>
+    public IReadOnlyList<NamedTensor> Tensors => _tensors;
+
+    public long LearnableCount => _tensors.Where(t => t.Learnable).Sum(t => t.Value.numel());
+
+    protected Tensor Own(string name, Tensor value, bool learnable = true)
+    {
+        var owned = value.detach();
+        _tensors.Add(new NamedTensor(name, owned, learnable));
+        return owned;
+    }
+
+    protected Tensor T(string name) => _tensors.First(t => t.Name == name).Value;
+
+    /// <summary>Replaces the value of a named tensor in place, keeping dtype and device.</summary>
+    public void Assign(string name, Tensor source)
+    {
+        var slot = _tensors.First(t => t.Name == name);
+        using var _ = no_grad();
+        slot.Value.copy_(source.to(slot.Value.dtype, slot.Value.device));
+    }
+
+    public virtual void MoveTo(Device device)
+    {
+        foreach (var t in _tensors)
+        {
+            if (t.Value.device == device) continue;
+            var moved = t.Value.to(device).detach();
+            t.Value.Dispose();
+            t.Value = moved;
+        }
+        OnMoved();
+    }
+
+    /// <summary>Ops that cache tensors derived from their named tensors refresh them here.</summary>
+    protected virtual void OnMoved() { }
+
+    public virtual void Dispose()
+    {
+        foreach (var t in _tensors) t.Value.Dispose();
+        _tensors.Clear();
+    }
+
+    /// <summary>Sums a broadcast signal back down to an input's shape (batch kept).</summary>
+    protected static Tensor ReduceTo(Tensor signal, long[] shapeWithoutBatch)
+    {
+        var target = new long[shapeWithoutBatch.Length + 1];
+        target[0] = signal.shape[0];
+        Array.Copy(shapeWithoutBatch, 0, target, 1, shapeWithoutBatch.Length);
+        if (signal.shape.SequenceEqual(target)) return signal.alias();
+        var s = signal;
+        // Leading dims the input did not have.
+        while (s.dim() > target.Length) s = s.sum(1);
+        for (int d = 1; d < target.Length; d++)
+            if (target[d] == 1 && s.shape[d] != 1) s = s.sum(d, keepdim: true);
+        return s;
+    }
+}

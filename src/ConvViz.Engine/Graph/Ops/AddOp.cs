@@ -1,0 +1,24 @@
+using System.Collections.Generic;
+using System.Linq;
+using static TorchSharp.torch;
+
+namespace ConvViz.Engine.Graph.Ops;
+
+/// <summary>Element-wise sum of two or more branches (residual Add, ONNX Sum). The signal goes down every branch.</summary>
+public sealed class AddOp : GraphOp
+{
+    public override string Kind => "Add";
+    public override int Arity => -1;
+
+    public override SpatialStep Spatial => SpatialStep.Pointwise;
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
+    {
+        var sum = inputs[0] + inputs[1];
+        for (int i = 2; i < inputs.Count; i++) sum.add_(inputs[i]);
+        return sum;
+    }
+
+    public override Tensor?[] Project(Tensor signal, ProjectionContext context)
+        => context.InputShapes.Select(shape => (Tensor?)ReduceTo(signal, shape)).ToArray();
+}

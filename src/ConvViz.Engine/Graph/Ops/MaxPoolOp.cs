@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace ConvViz.Engine.Graph.Ops;
+
+/// <summary>
+/// Max pooling with overlapping windows, dilation, ceil mode and asymmetric padding.
+/// The forward pass records the switches; the adjoint routes each value back to the
+/// position that won its window, adding up where windows overlap.
+/// </summary>
+public sealed class MaxPoolOp : GraphOp
+{
+    public MaxPoolOp(long[] kernel, long[] stride, long[] padding, long[]? dilation = null, bool ceilMode = false)
+    {
+        Kernel = kernel; Stride = stride; CeilMode = ceilMode;
+        Dilation = dilation ?? new long[] { 1, 1 };
+        Padding = padding.Length == 2 ? new[] { padding[0], padding[1], padding[0], padding[1] } : padding;
+    }
+
+    public override string Kind => "MaxPool";
+    public long[] Kernel { get; }
+    public long[] Stride { get; }
+    public long[] Padding { get; }
+    public long[] Dilation { get; }
+    public bool CeilMode { get; }
+
+    // PyTorch pads symmetrically and at most half a kernel; anything else is padded by hand.
+    private bool NativePadding => Padding[0] == Padding[2] && Padding[1] == Padding[3]
+        && Padding[0] * 2 <= Kernel[0] && Padding[1] * 2 <= Kernel[1];
+
+    public override SpatialStep Spatial
+        => SpatialStep.Window(Kernel[0], Kernel[1], Stride[0], Stride[1], Padding[0], Padding[1], Dilation[0], Dilation[1]);
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
+    {
+        var x = inputs[0];
+        Tensor output, indices;
+        if (NativePadding)
+        {
+            (output, indices) = F.max_pool2d_with_indices(x, Kernel, Stride, new[] { Padding[0], Padding[1] }, Dilation, CeilMode);
+        }
+        else
+        {
+            using var padded = F.pad(x, new[] { Padding[1], Padding[3], Padding[0], Padding[2] }, TorchSharp.PaddingModes.Constant, double.NegativeInfinity);
+            (output, indices) = F.max_pool2d_with_indices(padded, Kernel, Stride, new long[] { 0, 0 }, Dilation, CeilMode);
+        }
+        if (tape is not null) tape.Record(node, indices); else indices.Dispose();
+        return output;
+    }
+
+    public override Tensor?[] Project(Tensor signal, ProjectionContext context)
+    {
+        var inShape = context.InputShapes[0];
+        var switches = context.Tape.Get(context.Node, "max-pool switches");
+        long n = signal.shape[0], c = signal.shape[1];
+        long h = inShape[1], w = inShape[2];
+        // Indices address the frame the pool saw: the input itself, or its hand-padded copy.
+        long fh = NativePadding ? h : h + Padding[0] + Padding[2];
+        long fw = NativePadding ? w : w + Padding[1] + Padding[3];
+        using var flat = zeros(new[] { n, c, fh * fw }, signal.dtype, signal.device);
+        flat.scatter_add_(2, switches.flatten(2), signal.flatten(2));
+        using var frame = flat.view(n, c, fh, fw);
+        if (NativePadding) return new Tensor?[] { frame.clone() };
+        return new Tensor?[] { Conv2dOp.CropToInput(frame, h, w, Padding[0], Padding[1]) };
+    }
+}

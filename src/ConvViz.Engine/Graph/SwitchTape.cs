@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+using static TorchSharp.torch;
+
+namespace ConvViz.Engine.Graph;
+
+/// <summary>
+/// What the forward pass records for the way down: the max-pool switches (argmax of
+/// every window) and the forward state that nonlinear adjoints need (ReLU signs, LRN
+/// inputs). Keyed by node index; batch-first like the activations.
+/// </summary>
+public sealed class SwitchTape : IDisposable
+{
+    private readonly Dictionary<int, Tensor> _entries = new();
+
+    public void Record(int node, Tensor value) => _entries[node] = value;
+
+    public Tensor Get(int node, string what)
+        => _entries.TryGetValue(node, out var t)
+            ? t
+            : throw new InvalidOperationException($"The switch tape has no {what} for node {node}; the forward pass did not record it.");
+
+    public bool Contains(int node) => _entries.ContainsKey(node);
+
+    /// <summary>A tape whose row r is row <paramref name="rows"/>[r] of this one, for projecting several records of one image.</summary>
+    public SwitchTape Select(Tensor rows)
+    {
+        var tape = new SwitchTape();
+        foreach (var (node, value) in _entries) tape._entries[node] = value.index_select(0, rows);
+        return tape;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _entries.Values) t.Dispose();
+        _entries.Clear();
+    }
+}
