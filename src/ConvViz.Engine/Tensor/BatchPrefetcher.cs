@@ -1,0 +1,148 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using ConvViz.Engine.Image;
+using static TorchSharp.torch;
+
+namespace ConvViz.Engine.Tensors;
+
+/// <summary>
+/// Reads, hashes, decodes and fits images on worker threads while the consumer runs the
+/// forward pass. Batches travel through a bounded channel (Capacity batches), so decoding
+/// never races ahead of the model by more than that and memory stays bounded. Batches hold
+/// BatchSize usable images (the last one fewer) in request order; files that fail are
+/// reported in the batch's Errors and never stop the stream.
+/// </summary>
+public sealed class BatchPrefetcher : IDisposable
+{
+    private readonly Channel<ImageBatch> _channel;
+    private readonly CancellationTokenSource _cts;
+    private readonly Task _producer;
+
+    /// <param name="requests">Images in scan order.</param>
+    /// <param name="alreadyCounted">Given each read file before decoding; true passes over it (resume). May throw to stop the scan.</param>
+    public BatchPrefetcher(IEnumerable<ImageRequest> requests, PrefetchOptions options, Func<ImageSource, bool>? alreadyCounted = null, CancellationToken cancellationToken = default)
+    {
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Batch size must be at least 1, got {options.BatchSize}.");
+        _channel = Channel.CreateBounded<ImageBatch>(new BoundedChannelOptions(Math.Max(1, options.Capacity))
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = _cts.Token;
+        _producer = Task.Run(() => Produce(requests, options, alreadyCounted, token), token);
+        // Surface producer failures (and cancellation) to the reader instead of losing them.
+        _producer.ContinueWith(t => _channel.Writer.TryComplete(t.Exception?.InnerException ?? (t.IsCanceled ? new OperationCanceledException(token) : null)),
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Blocks until the next batch; false at the end. Rethrows a producer failure.</summary>
+    public bool TryRead(out ImageBatch batch, CancellationToken cancellationToken = default)
+    {
+        var reader = _channel.Reader;
+        while (true)
+        {
+            if (reader.TryRead(out batch!)) return true;
+            if (!reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                // Completed: rethrow the producer's failure, if any.
+                reader.Completion.GetAwaiter().GetResult();
+                return false;
+            }
+        }
+    }
+
+    private async Task Produce(IEnumerable<ImageRequest> requests, PrefetchOptions options, Func<ImageSource, bool>? alreadyCounted, CancellationToken token)
+    {
+        var spec = options.Input;
+        long perImage = 3L * spec.Width * spec.Height;
+        var pending = new List<(BatchItem Item, float[] Pixels)>();
+        var errors = new List<ImageReadException>();
+        int skipped = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveWorkers, CancellationToken = token };
+
+        foreach (var chunk in requests.Chunk(options.BatchSize))
+        {
+            token.ThrowIfCancellationRequested();
+            var results = new (BatchItem? Item, float[]? Pixels, ImageReadException? Error, bool Skip)[chunk.Length];
+            Parallel.For(0, chunk.Length, parallel, i =>
+            {
+                var request = chunk[i];
+                try
+                {
+                    var source = ImageSource.Read(request.Path, options.Decode);
+                    if (alreadyCounted is not null && alreadyCounted(source)) { results[i] = (null, null, null, true); return; }
+                    using var image = ImageDecoder.Decode(source, options.Decode);
+                    var pixels = new float[perImage];
+                    var geometry = ImageFitter.FitInto(image, spec, pixels);
+                    results[i] = (new BatchItem(request.Sequence, source.Path, source.ContentHash, geometry), pixels, null, false);
+                }
+                catch (ImageReadException e)
+                {
+                    results[i] = (null, null, e, false);
+                }
+            });
+            foreach (var r in results)
+            {
+                if (r.Skip) skipped++;
+                else if (r.Error is not null) errors.Add(r.Error);
+                else pending.Add((r.Item!, r.Pixels!));
+            }
+            while (pending.Count >= options.BatchSize)
+            {
+                await Emit(pending.GetRange(0, options.BatchSize), errors, skipped, perImage, spec, token).ConfigureAwait(false);
+                pending.RemoveRange(0, options.BatchSize);
+                errors = new List<ImageReadException>();
+                skipped = 0;
+            }
+        }
+        if (pending.Count > 0 || errors.Count > 0 || skipped > 0)
+            await Emit(pending, errors, skipped, perImage, spec, token).ConfigureAwait(false);
+        _channel.Writer.TryComplete();
+    }
+
+    private async Task Emit(List<(BatchItem Item, float[] Pixels)> items, List<ImageReadException> errors, int skipped, long perImage, Models.InputSpec spec, CancellationToken token)
+    {
+        Tensor? pixels = null;
+        if (items.Count > 0)
+        {
+            long total = perImage * items.Count;
+            var buffer = ArrayPool<float>.Shared.Rent(checked((int)total));
+            try
+            {
+                for (int i = 0; i < items.Count; i++)
+                    Array.Copy(items[i].Pixels, 0, buffer, i * perImage, perImage);
+                // torch.tensor copies, so the pooled buffer can go back at once.
+                using var flat = tensor(buffer.AsSpan(0, (int)total).ToArray(), new long[] { items.Count, 3, spec.Height, spec.Width });
+                pixels = flat.clone();
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+        var batch = new ImageBatch(pixels, items.Select(p => p.Item).ToList(), errors, skipped);
+        try
+        {
+            await _channel.Writer.WriteAsync(batch, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        try { _producer.Wait(); } catch (AggregateException) { } catch (OperationCanceledException) { }
+        // Batches nobody will read.
+        while (_channel.Reader.TryRead(out var left)) left.Dispose();
+        _cts.Dispose();
+    }
+}
