@@ -36,7 +36,7 @@ public sealed class BatchPrefetcher : IDisposable
         var token = _cts.Token;
         _producer = Task.Run(() => Produce(requests, options, alreadyCounted, token), token);
         // Surface producer failures (and cancellation) to the reader instead of losing them.
-        _producer.ContinueWith(t => _channel.Writer.TryComplete(t.Exception?.InnerException ?? (t.IsCanceled ? new OperationCanceledException(token) : null)),
+        _producer.ContinueWith(t => _channel.Writer.TryComplete(t.Exception is { } e ? Unwrap(e) : t.IsCanceled ? new OperationCanceledException(token) : null),
             TaskScheduler.Default);
     }
 
@@ -84,6 +84,11 @@ public sealed class BatchPrefetcher : IDisposable
                 catch (ImageReadException e)
                 {
                     results[i] = (null, null, e, false);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or TopK.ScanStateException))
+                {
+                    // A decoder bug on one odd file must not end a scan of a million.
+                    results[i] = (null, null, new ImageReadException(request.Path, ImageReadReason.Corrupt, $"{e.GetType().Name}: {e.Message}", e), false);
                 }
             });
             foreach (var r in results)
@@ -135,6 +140,13 @@ public sealed class BatchPrefetcher : IDisposable
             batch.Dispose();
             throw;
         }
+    }
+
+    // Parallel.For and Task both wrap; the reader wants the original failure.
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: > 0 } a) e = a.InnerExceptions[0];
+        return e;
     }
 
     public void Dispose()
