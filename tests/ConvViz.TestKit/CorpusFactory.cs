@@ -141,7 +141,9 @@ public static class CorpusFactory
 
         var heic = Path.Combine(dir, "photo.jpg");
         var heicBytes = new byte[64];
-        Encoding.ASCII.GetBytes("\0\0\0\x18ftypheic\0\0\0\0mif1heic").CopyTo(heicBytes, 0);
+        heicBytes[3] = 0x18;
+        Encoding.ASCII.GetBytes("ftypheic").CopyTo(heicBytes, 4);
+        Encoding.ASCII.GetBytes("mif1heic").CopyTo(heicBytes, 16);
         File.WriteAllBytes(heic, heicBytes);
         cases[heic] = "UnsupportedFormat";
 
