@@ -72,7 +72,7 @@ function Invoke-Pwsh {
     param([string] $File, [string[]] $Arguments = @())
     $cmd = Get-PwshCommand
     $rest = @($cmd | Select-Object -Skip 1)
-    & $cmd[0] @rest -NoProfile -NonInteractive -File $File @Arguments
+    & $cmd[0] @rest -NoProfile -NonInteractive -File $File @Arguments | Out-Host
     return $LASTEXITCODE
 }
 
