@@ -108,8 +108,8 @@ Describe 'Projections against autograd' {
         $x = $Ref::RandomInput($m, 13)
         $s = Get-Strongest $m $x $Layer 0
         $mine = $Ref::Projector($m, $x, $Layer, 0, $s.Y, $s.X, 'GuidedBackprop', $false)
-        $ref = $Ref::Guided($m, $x, $Layer, 0, $s.Y, $s.X)
-        Get-RelativeDifference $mine $ref | Should -BeLessThan 1e-4
+        $expected = $Ref::Guided($m, $x, $Layer, 0, $s.Y, $s.X)
+        Get-RelativeDifference $mine $expected | Should -BeLessThan 1e-4
         $grad = $Ref::Gradient($m, $x, $Layer, 0, $s.Y, $s.X)
         Get-RelativeDifference $mine $grad | Should -BeGreaterThan 1e-3 -Because 'guided backprop is not the plain gradient'
     }
@@ -124,14 +124,12 @@ Describe 'Projections stay in the receptive field' {
         $s = Get-Strongest $m $x 'conv3' 5
         $r = $Ref::Projector($m, $x, 'conv3', 5, $s.Y, $s.X, $Method, $false)
         $y0 = $layer.Start + $s.Y * $layer.Jump; $x0 = $layer.Start + $s.X * $layer.Jump
-        $inside = 0; $outside = 0
-        for ($c = 0; $c -lt 3; $c++) { for ($yy = 0; $yy -lt 224; $yy++) { for ($xx = 0; $xx -lt 224; $xx++) {
-            $v = $r[($c * 224 + $yy) * 224 + $xx]
-            $in = $yy -ge $y0 -and $yy -lt $y0 + $layer.ReceptiveField -and $xx -ge $x0 -and $xx -lt $x0 + $layer.ReceptiveField
-            if ($in) { if ($v -ne 0) { $inside++ } } elseif ($v -ne 0) { $outside++ }
-        } } }
-        $outside | Should -Be 0
-        $inside | Should -BeGreaterThan 100
+        $count, $top, $bottom, $left, $right, $bad = $Ref::Support($r, 3, 224, 224)
+        $count | Should -BeGreaterThan 100
+        $top | Should -BeGreaterOrEqual ([math]::Max(0, $y0))
+        $bottom | Should -BeLessThan ($y0 + $layer.ReceptiveField)
+        $left | Should -BeGreaterOrEqual ([math]::Max(0, $x0))
+        $right | Should -BeLessThan ($x0 + $layer.ReceptiveField)
     }
 
     It 'a residual network gives a finite, non-zero projection inside the field' {
@@ -141,15 +139,12 @@ Describe 'Projections stay in the receptive field' {
         $s = Get-Strongest $model.Engine $x 'layer2.1' 3
         $r = $Ref::Projector($model.Engine, $x, 'layer2.1', 3, $s.Y, $s.X, 'Deconvnet', $false)
         $y0 = $layer.Start + $s.Y * $layer.Jump; $x0 = $layer.Start + $s.X * $layer.Jump
-        $nonzero = 0
-        for ($i = 0; $i -lt $r.Count; $i++) {
-            [float]::IsFinite($r[$i]) | Should -BeTrue
-            if ($r[$i] -ne 0) {
-                $nonzero++
-                $yy = [math]::Floor(($i % (224 * 224)) / 224); $xx = $i % 224
-                ($yy -ge $y0 -and $yy -lt $y0 + $layer.ReceptiveField -and $xx -ge $x0 -and $xx -lt $x0 + $layer.ReceptiveField) | Should -BeTrue
-            }
-        }
-        $nonzero | Should -BeGreaterThan 100
+        $count, $top, $bottom, $left, $right, $bad = $Ref::Support($r, 3, 224, 224)
+        $bad | Should -Be 0
+        $count | Should -BeGreaterThan 100
+        $top | Should -BeGreaterOrEqual ([math]::Max(0, $y0))
+        $bottom | Should -BeLessThan ($y0 + $layer.ReceptiveField)
+        $left | Should -BeGreaterOrEqual ([math]::Max(0, $x0))
+        $right | Should -BeLessThan ($x0 + $layer.ReceptiveField)
     }
 }

@@ -98,6 +98,20 @@ public static class ProjectionReference
         return v.cpu().data<float>().ToArray();
     }
 
+    /// <summary>Where a C x H x W map is non-zero: [count, yMin, yMax, xMin, xMax, nonFinite].</summary>
+    public static long[] Support(float[] map, long channels, long height, long width)
+    {
+        long count = 0, y0 = long.MaxValue, y1 = -1, x0 = long.MaxValue, x1 = -1, bad = 0;
+        for (long i = 0; i < map.Length; i++)
+        {
+            if (!float.IsFinite(map[i])) bad++;
+            if (map[i] == 0) continue;
+            long y = i % (height * width) / width, x = i % width;
+            count++; y0 = Math.Min(y0, y); y1 = Math.Max(y1, y); x0 = Math.Min(x0, x); x1 = Math.Max(x1, x);
+        }
+        return new[] { count, y0, y1, x0, x1, bad };
+    }
+
     public static float[] RandomInput(ConvModel model, long seed)
     {
         var s = model.Graph.InputShape;

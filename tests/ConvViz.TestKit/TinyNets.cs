@@ -10,7 +10,7 @@ namespace ConvViz.TestKit;
 /// <summary>Small hand-built networks with known weights, for checks against hand computation and autograd.</summary>
 public static class TinyNets
 {
-    /// <summary>One conv (given weights, no bias) then one max-pool; layer "conv" taps the pool output.</summary>
+    /// <summary>One conv (given weights, no bias) then one max-pool; layer "conv" taps the pool output at every stage.</summary>
     public static ConvModel ConvPool(float[] weight, long outChannels, long inChannels, long kernel, long height, long width,
         long convStride, long convPad, long poolKernel, long poolStride)
     {
@@ -18,7 +18,7 @@ public static class TinyNets
         var w = tensor(weight).reshape(outChannels, inChannels, kernel, kernel);
         int conv = g.Add("conv", new Conv2dOp(w, null, new[] { convStride, convStride }, new[] { convPad, convPad }, new long[] { 1, 1 }, 1), g.Input);
         int pool = g.Add("pool", new MaxPoolOp(new[] { poolKernel, poolKernel }, new[] { poolStride, poolStride }, new long[] { 0, 0 }), conv);
-        return Wrap(g, new[] { new LayerSpec("conv", "Conv", conv, conv, pool, Array.Empty<string>(), 0) }, height, width);
+        return Wrap(g, new[] { new LayerSpec("conv", "Conv", pool, pool, pool, Array.Empty<string>(), 0) }, height, width);
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ public abstract class ConvVizCmdlet : PSCmdlet
 
     protected override void StopProcessing() => _stop.Cancel();
 
+    protected override void BeginProcessing() => Engine.Runtime.NativeEnvironment.EnsureInitialized();
+
     protected override void EndProcessing() => _stop.Dispose();
 
     /// <summary>An error record for an engine failure, with its category inferred from the exception.</summary>
