@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using ConvViz.Engine.Grid;
+using ConvViz.Engine.Report;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -44,6 +45,33 @@ public static class GridFixtures
     }
 
     public static List<UnitEntry> One(UnitEntry entry) => new() { entry };
+
+    /// <summary>A report with every section; <paramref name="text"/> goes into every string
+    /// that comes from data (title, model source, layer name, image paths, captions, cells).</summary>
+    public static ConvVizReport DemoReport(string text, int units, int unitsPerLayerPage = 100)
+    {
+        var entries = SolidUnits(units, 9, 12, 16, $"/photos/{text}.jpg");
+        var image = new Image<Rgb24>(64, 48);
+        for (int y = 0; y < 48; y++)
+            for (int x = 0; x < 64; x++) image[x, y] = new Rgb24((byte)(4 * x), (byte)(5 * y), 90);
+        var map = new float[6 * 8];
+        for (int i = 0; i < map.Length; i++) map[i] = (i % 8) * (i / 8);
+        var xs = new double[] { -20, -10, 0, 10, 20 };
+        return new ConvVizReport($"Report {text}", new RunMetadata(new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero), 42, TimeSpan.FromSeconds(75.5), "zfnet", $"/models/{text}.onnx"))
+        {
+            Geometry = new ReportTable(new[] { "Layer", "Shape" }, new IReadOnlyList<string>[] { new[] { "features.0", "96x55x55" }, new[] { text, "1" } }),
+            Layers = new[] { new ReportLayer($"features.0 {text}", entries, text), new ReportLayer("features.3", entries.GetRange(0, Math.Min(2, entries.Count))) },
+            Occlusion = new[] { new OcclusionEntry($"{text}.jpg", image, FloatPlanes.Map(map, 6, 8), text) },
+            Charts = new[] { new InvarianceChart($"Translation {text}", "pixels", "distance", new[]
+            {
+                new ChartSeries("layer 1", xs, new double[] { 2, 1, 0, 1, 2 }),
+                new ChartSeries(text, xs, new double[] { 1, 0.5, 0, 0.5, 1 }),
+            }) },
+            Evolution = new FeatureEvolution("Evolution", new[] { "epoch 1", text }, new[] { new FeatureEvolutionRow("features.0", 0, new UnitEntry?[] { entries[0], null }) }),
+        };
+    }
+
+    public static ReportOptions ReportOptionsWithPage(int unitsPerPage) => new() { UnitsPerPage = unitsPerPage };
 }
 
 /// <summary>A decoded sheet's pixels as 0xRRGGBB integers, for geometry checks.</summary>
