@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Import-ConvModel'
         'Get-ConvLayer'
+        'Get-TopActivations'
+        'Merge-TopActivations'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

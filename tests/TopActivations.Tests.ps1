@@ -34,14 +34,12 @@ BeforeAll {
 
 Describe 'Get-TopActivations contract' {
     It 'has the documented parameters' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $p = (Get-Command Get-TopActivations).Parameters.Keys
         foreach ($name in 'Path', 'LiteralPath', 'Recurse', 'Model', 'Layer', 'Unit', 'Top', 'Stage', 'BatchSize', 'Device', 'AllowSameImage', 'StatePath', 'Shard') {
             $p | Should -Contain $name
         }
     }
     It 'Merge-TopActivations takes -StatePath' {
-        if (-not $HasMerge) { Set-ItResult -Skipped -Because 'Merge-TopActivations is not implemented yet'; return }
         (Get-Command Merge-TopActivations).Parameters.Keys | Should -Contain 'StatePath'
     }
 }
@@ -61,7 +59,6 @@ Describe 'Planted patterns' {
     }
 
     It 'ranks the planted images first, at the planted positions, with boxes clipped at the borders' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $r = @(Get-ChildItem $PlantDir -Filter *.png | Get-TopActivations -Model $Tiny -Layer conv1 -Unit 0 -Top 5 -BatchSize 3)
         $r.Count | Should -Be 5
         $r | ForEach-Object { $_.PSObject.TypeNames[0] } | Select-Object -Unique | Should -Be 'ConvViz.Activation'
@@ -80,7 +77,6 @@ Describe 'Planted patterns' {
     }
 
     It 'maps the box back to original pixels of a larger photo' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         # 128x128 original stretched to the 64x64 input: every box doubles.
         $big = $Corpus::PlantPattern((Join-Path $TestDrive 'big/big.png'), 128, 20, 40, [byte]255, [byte]0)
         $r = @(Get-TopActivations -LiteralPath $big -Model $Tiny -Layer conv1 -Unit 0 -Top 1)
@@ -98,34 +94,29 @@ Describe 'Equality with brute force' {
     }
 
     It 'equals the brute-force reference for conv1, conv3, conv5 of alexnet' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $ref = $Reference::Compute($AlexNet.Engine, [string[]]$Noise, [string[]]$Layers, 4, 'Activation', $false, $null)
         $Single.Count | Should -Be $ref.Count
         ($Single | ForEach-Object { Key $_ }) | Should -Be ($ref | ForEach-Object { RefKey $_ })
     }
 
     It 'gives identical results for batch size <Size>' -ForEach @(@{ Size = 1 }, @{ Size = 3 }) {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $r = @(Get-TopActivations -Path $Noise -Model $AlexNet -Layer $Layers -Top 4 -BatchSize $Size)
         ($r | ForEach-Object { FullKey $_ }) | Should -Be ($Single | ForEach-Object { FullKey $_ })
     }
 
     It 'equals brute force with -AllowSameImage (several patches per image)' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $r = @(Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv5 -Top 6 -AllowSameImage -BatchSize 4)
         $ref = $Reference::Compute($AlexNet.Engine, [string[]]$Noise, [string[]]@('conv5'), 6, 'Activation', $true, $null)
         ($r | ForEach-Object { Key $_ }) | Should -Be ($ref | ForEach-Object { RefKey $_ })
     }
 
     It 'keeps only the units asked for and rejects out-of-range units naming the valid range' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $r = @(Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv1 -Unit 3, 7 -Top 2)
         $r.Unit | Select-Object -Unique | Should -Be 3, 7
         { Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv1 -Unit 64 -ErrorAction Stop } | Should -Throw '*0..63*'
     }
 
     It 'reports bad files and goes on' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $hostile = $Corpus::Hostile((Join-Path $TestDrive 'hostile'))
         $files = @($Noise[0..2]) + @($hostile.Keys | Where-Object { Test-Path $_ -PathType Leaf })
         $r = @(Get-TopActivations -LiteralPath $files -Model $AlexNet -Layer conv1 -Unit 0 -Top 3 -ErrorVariable bad -ErrorAction SilentlyContinue)
@@ -154,7 +145,6 @@ Describe 'Shards, state files and resume' {
     }
 
     It 'an interrupted scan resumed from its state equals one run' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $state = Join-Path $TestDrive 'resume.json'
         # The interruption: a first run over part of the images, then the full list resumed.
         $null = Get-TopActivations -Path $Noise[0..4] -Model $AlexNet -Layer conv1, conv5 -Top 3 -BatchSize 4 -StatePath $state
@@ -163,7 +153,6 @@ Describe 'Shards, state files and resume' {
     }
 
     It 'refuses a corrupt state and leaves it untouched' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $state = Join-Path $TestDrive 'corrupt.json'
         Set-Content -LiteralPath $state -Value '{"format":"ConvViz.TopKScanState","version":1,"model":{' -NoNewline
         $before = Get-FileHash $state
@@ -172,7 +161,6 @@ Describe 'Shards, state files and resume' {
     }
 
     It 'refuses a state from a newer format version' {
-        if (-not $HasScan) { Set-ItResult -Skipped -Because 'Get-TopActivations is not implemented yet'; return }
         $state = Join-Path $TestDrive 'future.json'
         Set-Content -LiteralPath $state -Value '{"format":"ConvViz.TopKScanState","version":99}' -NoNewline
         { Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv1 -Top 3 -StatePath $state -ErrorAction Stop } | Should -Throw '*newer ConvViz*'

@@ -14,6 +14,7 @@ public sealed class ModelArgumentAttribute : ArgumentTransformationAttribute
         {
             Model m => m,
             string s => ModelCatalog.Get(s),
+            Engine.Models.ConvModel engine => new Model(engine), // from extensions and the test kit
             null => throw new ArgumentTransformationMetadataException("No model given."),
             _ => throw new ArgumentTransformationMetadataException(
                 $"Cannot use a {value.GetType().Name} as a model. Pass a ConvViz.Model from Import-ConvModel or a built-in name (resnet18, zfnet, alexnet, vgg16)."),
