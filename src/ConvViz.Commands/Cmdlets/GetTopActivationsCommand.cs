@@ -49,8 +49,10 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
     [ValidateRange(1, 10000)]
     public int Top { get; set; } = 9;
 
+    // A string, not the engine's enum: pwsh reflects parameter types before the engine can load.
     [Parameter]
-    public Stage Stage { get; set; } = Stage.Activation;
+    [ValidateSet("Activation", "PreActivation", "Pooled", IgnoreCase = true)]
+    public string Stage { get; set; } = "Activation";
 
     [Parameter]
     [ValidateRange(1, 4096)]
@@ -123,14 +125,14 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         WriteProgress(new ProgressRecord(activity, "Scanning images", "Done") { RecordType = ProgressRecordType.Completed });
         if (result.Cancelled) return;
         WriteVerbose($"Scanned {result.ImagesScanned} images ({result.ImagesSkipped} already counted, {result.Errors.Count} unreadable) in {result.Elapsed.TotalSeconds:F1} s.");
-        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage.ToString(), Model)) WriteObject(a);
+        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage, Model)) WriteObject(a);
         base.EndProcessing();
     }
 
     private ScanOptions Options() => new()
     {
         Layers = Layer,
-        Stage = Stage,
+        Stage = Enum.Parse<Stage>(Stage, true),
         Units = Unit,
         K = Top,
         BatchSize = BatchSize,
