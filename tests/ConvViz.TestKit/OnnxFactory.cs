@@ -108,7 +108,7 @@ public static class OnnxFactory
         yield return ("pytorch_style_flatten", 11, small, g =>
         {
             var shape = g.Node("Shape", new[] { "x" }, "shape");
-            var n = g.Node("Gather", new[] { shape, g.Ints("zero", 0) }, "gather", ("axis", 0L));
+            var n = g.Node("Gather", new[] { shape, g.ScalarInt("zero", 0) }, "gather", ("axis", 0L));
             var u = g.Node("Unsqueeze", new[] { n }, "unsqueeze", ("axes", new long[] { 0 }));
             var target = g.Node("Concat", new[] { u, g.Ints("minus_one", -1) }, "target", ("axis", 0L));
             return g.Node("Reshape", new[] { "x", target }, "reshape");
@@ -202,6 +202,13 @@ internal sealed class OnnxGraphWriter
         var t = new TensorProto { Name = name, DataType = 7 };
         t.Dims.Add(values.Length);
         t.Int64Data.AddRange(values);
+        return Add(t);
+    }
+
+    public string ScalarInt(string name, long value)
+    {
+        var t = new TensorProto { Name = name, DataType = 7 };
+        t.Int64Data.Add(value);
         return Add(t);
     }
 

@@ -99,7 +99,7 @@ public static class OnnxReference
             foreach (var node in model.Graph.Node)
                 foreach (var o in node.Output)
                     if (o.Length > 0 && outputs.Add(o))
-                        model.Graph.Output.Add(new ValueInfoProto { Name = o, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+                        model.Graph.Output.Add(new ValueInfoProto { Name = o }); // no type: ORT infers it (some values are int64 shapes)
             using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
             using var session = new InferenceSession(model.ToByteArray(), options);
             using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), current) });
