@@ -32,7 +32,7 @@ Describe 'Pretrained resnet18 against ONNX Runtime' {
     }
 
     It 'matches ORT on the final output within 1e-4 relative' {
-        $final = $e = $ResNet.Engine
+        $e = $ResNet.Engine
         $name = $e.Graph.Nodes[$e.Graph.OutputNode].Name
         ($Diffs | Where-Object Name -EQ $name).MaxRelDiff | Should -BeLessOrEqual $Tolerance
     }
@@ -140,7 +140,7 @@ Describe 'PyTorch state dicts' {
         $b = Import-ConvModel -Architecture alexnet -Seed 2
         $path = Join-Path $Work 'wrong.pth'
         $names = $StateCheck::WriteWrong($a.Engine, $path)
-        $err = { [ConvViz.Engine.Import.StateDict]::Load($b.Engine, $path) } | Should -Throw -PassThru
+        $err = { $StateCheck::Load($b.Engine, $path) } | Should -Throw -PassThru
         $message = $err.Exception.InnerException ? $err.Exception.InnerException.Message : $err.Exception.Message
         $message | Should -BeLike '*3 mismatches*'
         foreach ($n in $names) { $message | Should -BeLike "*$n*" }

@@ -20,6 +20,9 @@ public static class StateDictCheck
         return MaxOutputDifference(source, target, seed);
     }
 
+    /// <summary>StateDict.Load for PowerShell, which cannot name engine types in the engine's load context.</summary>
+    public static void Load(ConvModel model, string path) => StateDict.Load(model, path);
+
     public static double MaxOutputDifference(ConvModel a, ConvModel b, int seed)
     {
         using var scope = NewDisposeScope();
