@@ -47,8 +47,8 @@ internal sealed class NetworkBuilder
 
     public int Relu(string name, int x) => Graph.Add(name, new ReluOp(), x);
 
-    public int MaxPool(string name, int x, long kernel, long stride, long padding = 0)
-        => Graph.Add(name, new MaxPoolOp(new[] { kernel, kernel }, new[] { stride, stride }, new[] { padding, padding }), x);
+    public int MaxPool(string name, int x, long kernel, long stride, long padding = 0, bool ceilMode = false)
+        => Graph.Add(name, new MaxPoolOp(new[] { kernel, kernel }, new[] { stride, stride }, new[] { padding, padding }, ceilMode: ceilMode), x);
 
     public int Lrn(string name, int x) => Graph.Add(name, new LrnOp(5, 1e-4, 0.75, 2.0), x);
 

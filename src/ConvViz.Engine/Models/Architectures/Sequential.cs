@@ -19,20 +19,20 @@ internal sealed class Sequential
 
     public int Conv(int x, long cin, long cout, long k, long s = 1, long p = 0) => _net.Conv(Next(), x, cin, cout, k, s, p);
     public int Relu(int x) => _net.Relu(Next(), x);
-    public int MaxPool(int x, long k, long s, long p = 0) => _net.MaxPool(Next(), x, k, s, p);
+    public int MaxPool(int x, long k, long s, long p = 0, bool ceil = false) => _net.MaxPool(Next(), x, k, s, p, ceil);
     public int Lrn(int x) => _net.Lrn(Next(), x);
     public int Linear(int x, long fin, long fout) => _net.Linear(Next(), x, fin, fout);
     public int Dropout(int x) => _net.Dropout(Next(), x);
 
     /// <summary>Conv, ReLU and an optional max-pool, registered as one user-facing layer named after the conv.</summary>
-    public int ConvLayer(string layer, int x, long cin, long cout, long k, long s, long p, bool pool, bool lrn = false)
+    public int ConvLayer(string layer, int x, long cin, long cout, long k, long s, long p, bool pool, bool lrn = false, bool ceilPool = false)
     {
         var moduleName = $"{_prefix}.{_index}";
         int conv = Conv(x, cin, cout, k, s, p);
         int relu = Relu(conv);
         int y = relu;
         int? pooled = null;
-        if (pool) { y = MaxPool(y, 3, 2); pooled = y; }
+        if (pool) { y = MaxPool(y, 3, 2, 0, ceilPool); pooled = y; }
         if (lrn) y = Lrn(y);
         _net.Layer(layer, "Conv", conv, relu, pooled, moduleName);
         return y;

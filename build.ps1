@@ -1,0 +1,201 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, benchmarks and demonstrates the ConvViz module.
+.DESCRIPTION
+    build  Builds the importable module into out/ConvViz (the default task).
+    test   Builds, then runs the Pester suites in tests/ and prints "N passed, N failed".
+    demo   Builds, then runs examples/Demo.ps1 on real photographs and writes a report.
+    bench  Builds, then runs the benchmarks in tests/Benchmarks and prints medians and ratios.
+    clean  Removes out/.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 demo -ImagePath ~/Pictures
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'clean')]
+    [string] $Task = 'build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # The runtime the module is built for; defaults to this machine's.
+    [ValidateSet('linux-x64', 'win-x64')]
+    [string] $Runtime,
+
+    # demo: a folder of photos to use instead of the bundled demo set.
+    [string] $ImagePath,
+
+    # test: run only these test files (paths or names under tests/).
+    [string[]] $TestPath,
+
+    # demo/bench: where outputs go.
+    [string] $OutputPath
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'ConvViz'
+if (-not $Runtime) { $Runtime = if ($IsWindows) { 'win-x64' } else { 'linux-x64' } }
+
+# Libraries in the libtorch packages that nothing ConvViz runs ever loads.
+$UnusedNatives = @('libtorch_python.so', 'libshm.so', 'libjitbackend_test.so', 'libtorchbind_test.so',
+    'libbackend_with_compiler.so', 'libaoti_custom_ops.so', 'libnnapi_backend.so',
+    'torch_python.dll', 'shm.dll', 'jitbackend_test.dll', 'torchbind_test.dll', 'backend_with_compiler.dll',
+    'aoti_custom_ops.dll', 'nnapi_backend.dll')
+
+function Invoke-Dotnet {
+    # A simple function (no param block) so arguments like -o pass through untouched.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Get-NuGetRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+# The command line that starts a fresh pwsh like the one running this script.
+function Get-PwshCommand {
+    $exe = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $exe) { return , @($exe) }
+    return , @('dotnet', (Join-Path $PSHOME 'pwsh.dll'))
+}
+
+function Invoke-Pwsh {
+    param([string] $File, [string[]] $Arguments = @())
+    $cmd = Get-PwshCommand
+    $rest = @($cmd | Select-Object -Skip 1)
+    & $cmd[0] @rest -NoProfile -NonInteractive -File $File @Arguments | Out-Host
+    return $LASTEXITCODE
+}
+
+function Restore-Tools {
+    Invoke-Dotnet restore (Join-Path $Root 'build/tools.proj') --verbosity quiet
+}
+
+function Build-Module {
+    Write-Host "Building ConvViz ($Configuration, $Runtime) into $ModuleOut"
+    Restore-Tools
+    $staging = Join-Path $Out "obj/$Runtime"
+    Remove-Item $staging -Recurse -Force -ErrorAction Ignore
+    # The engine and every dependency, natives flat beside TorchSharp.dll: pwsh ignores .deps.json.
+    Invoke-Dotnet publish (Join-Path $Root 'src/ConvViz.Engine') -c $Configuration -r $Runtime --no-self-contained -o "$staging/engine" --nologo -v quiet
+    Invoke-Dotnet build (Join-Path $Root 'src/ConvViz.Commands') -c $Configuration -o "$staging/commands" --nologo -v quiet
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $deps = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'Dependencies')
+    Get-ChildItem "$staging/engine" -File |
+        Where-Object { $_.Name -notin $UnusedNatives -and $_.Extension -notin '.json' } |
+        Copy-Item -Destination $deps
+    Copy-Item "$staging/commands/ConvViz.Commands.dll", "$staging/commands/ConvViz.Commands.pdb" -Destination $ModuleOut
+
+    $libTorchSharp = Join-Path $deps 'libLibTorchSharp.so'
+    if (Test-Path $libTorchSharp) {
+        # Debian 12's libstdc++ lacks GLIBCXX_3.4.32, which this library names but never uses; see DEVELOPERS.md.
+        & (Join-Path $Root 'build/Set-ElfWeakVersion.ps1') -LiteralPath $libTorchSharp -Version 'GLIBCXX_3.4.32'
+    }
+
+    Copy-Item (Join-Path $Root 'module/*') -Destination $ModuleOut -Recurse -Exclude 'help'
+    $models = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'models')
+    $featurizer = Join-Path (Get-NuGetRoot) 'microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels'
+    Copy-Item "$featurizer/ResNet18Onnx/ResNet18.onnx", "$featurizer/ResNetPrepOnnx/ResNetPreprocess.onnx" -Destination $models
+
+    $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModuleHelp.ps1') @('-ModulePath', $ModuleOut, '-HelpSource', (Join-Path $Root 'module/help'))
+    if ($code -ne 0) { throw "Help generation failed." }
+    Build-TestKit
+    $size = (Get-ChildItem $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum
+    Write-Host ("Module: {0} ({1:N0} MB)" -f $ModuleOut, ($size / 1MB))
+}
+
+# Independent references for the tests (ONNX Runtime, brute force), loaded into the engine's context.
+function Build-TestKit {
+    $project = Join-Path $Root 'tests/ConvViz.TestKit/ConvViz.TestKit.csproj'
+    if (-not (Test-Path $project)) { return }
+    $kitOut = Join-Path $Out 'testkit'
+    Remove-Item $kitOut -Recurse -Force -ErrorAction Ignore
+    Invoke-Dotnet publish $project -c $Configuration -r $Runtime --no-self-contained -o $kitOut --nologo -v quiet
+    # The kit shares the module's engine and torch; only its own extras stay.
+    Get-ChildItem $kitOut -File | Where-Object { Test-Path (Join-Path $ModuleOut "Dependencies/$($_.Name)") } | Remove-Item
+}
+
+# Real photographs for the demo and the tests: Debian's python3-skimage carries a set.
+function Install-DemoPhotos {
+    $photos = Join-Path $Out 'photos'
+    if (Test-Path (Join-Path $photos 'motorcycle_left.png')) { return $photos }
+    if (-not (Get-Command apt-get -ErrorAction Ignore)) {
+        throw "The bundled demo photos come from Debian's python3-skimage; on this system pass -ImagePath <folder of photos>."
+    }
+    $cache = New-Item -ItemType Directory -Force (Join-Path $Out 'cache')
+    Push-Location $cache
+    try {
+        & apt-get download python3-skimage 2>$null
+        if ($LASTEXITCODE -ne 0) {
+            & apt-get update -qq
+            & apt-get download python3-skimage
+            if ($LASTEXITCODE -ne 0) { throw 'apt-get download python3-skimage failed.' }
+        }
+        $deb = Get-ChildItem 'python3-skimage_*.deb' | Select-Object -First 1
+        & dpkg-deb -x $deb.FullName (Join-Path $cache 'skimage')
+    } finally { Pop-Location }
+    $data = Join-Path $cache 'skimage/usr/lib/python3/dist-packages/skimage/data'
+    New-Item -ItemType Directory -Force $photos | Out-Null
+    # The colour photographs (the rest are microscopy, synthetic or grey test images).
+    foreach ($name in 'astronaut.png', 'chelsea.png', 'coffee.png', 'motorcycle_left.png', 'motorcycle_right.png',
+        'rocket.jpg', 'hubble_deep_field.jpg', 'retina.jpg', 'immunohistochemistry.png', 'logo.png', 'color.png',
+        'camera.png', 'coins.png', 'moon.png', 'horse.png', 'brick.png', 'grass.png', 'gravel.png', 'text.png', 'page.png') {
+        $file = Join-Path $data $name
+        if (Test-Path $file) { Copy-Item $file $photos }
+    }
+    return $photos
+}
+
+# Headless Chromium for the report test; installed on Debian when the build may.
+function Install-Chromium {
+    if (Get-Command chromium -ErrorAction Ignore) { return }
+    if (-not (Get-Command apt-get -ErrorAction Ignore)) { return }
+    $isRoot = -not $IsWindows -and ((& id -u) -eq '0')
+    if (-not $isRoot) { Write-Warning 'chromium is not installed and this user cannot install it; the report browser test will be skipped.'; return }
+    & apt-get install -y -qq chromium *> $null
+    if ($LASTEXITCODE -ne 0) { & apt-get update -qq; & apt-get install -y -qq chromium *> $null }
+}
+
+function Invoke-Tests {
+    Build-Module
+    $env:CONVVIZ_PHOTOS = Install-DemoPhotos
+    Install-Chromium
+    $pester = Join-Path (Get-NuGetRoot) 'pester/5.7.1/tools/Pester.psd1'
+    $arguments = @('-PesterPath', $pester, '-ModulePath', $ModuleOut)
+    if ($TestPath) { $arguments += @('-TestPath', ($TestPath -join ',')) }
+    $code = Invoke-Pwsh (Join-Path $Root 'tests/Invoke-Tests.ps1') $arguments
+    exit $code
+}
+
+function Invoke-Demo {
+    Build-Module
+    $photos = if ($ImagePath) { $ImagePath } else { Install-DemoPhotos }
+    $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'demo' }
+    $code = Invoke-Pwsh (Join-Path $Root 'examples/Demo.ps1') @('-ModulePath', $ModuleOut, '-ImagePath', $photos, '-OutputPath', $target)
+    exit $code
+}
+
+function Invoke-Bench {
+    Build-Module
+    $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'bench' }
+    $code = Invoke-Pwsh (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') @('-ModulePath', $ModuleOut, '-OutputPath', $target)
+    exit $code
+}
+
+switch ($Task) {
+    'build' { Build-Module }
+    'test' { Invoke-Tests }
+    'demo' { Invoke-Demo }
+    'bench' { Invoke-Bench }
+    'clean' { Remove-Item $Out -Recurse -Force -ErrorAction Ignore; Write-Host "Removed $Out" }
+}

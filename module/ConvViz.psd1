@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'ConvViz.Commands.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0c9d0e-6f0e-4f5e-9a57-3c1f0c7e2a41'
+    Author               = 'The ConvViz team'
+    CompanyName          = 'ConvViz'
+    Copyright            = '(c) The ConvViz team. MIT License.'
+    Description          = 'See what the units of a convolutional network have learned: top activations over a dataset, deconvnet projections (Zeiler & Fergus 2014), patch grids and reports, on TorchSharp.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('ConvViz.Format.ps1xml')
+    TypesToProcess       = @('ConvViz.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Import-ConvModel'
+        'Get-ConvLayer'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('deep-learning', 'cnn', 'visualization', 'deconvnet', 'torchsharp')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

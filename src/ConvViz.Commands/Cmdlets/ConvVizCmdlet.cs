@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using ConvViz.Engine.Models;
+
+namespace ConvViz.Commands.Cmdlets;
+
+/// <summary>
+/// What every ConvViz cmdlet shares: cancellation on Ctrl+C, and turning engine exceptions
+/// into error records with a stable ErrorId and the right category.
+/// </summary>
+public abstract class ConvVizCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    protected CancellationToken StopToken => _stop.Token;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    protected override void EndProcessing() => _stop.Dispose();
+
+    /// <summary>An error record for an engine failure, with its category inferred from the exception.</summary>
+    protected static ErrorRecord ErrorFor(Exception e, string errorId, object? target)
+        => new(e, errorId, CategoryOf(e), target);
+
+    protected void Fail(Exception e, string errorId, object? target) => ThrowTerminatingError(ErrorFor(e, errorId, target));
+
+    protected void Fail(string message, string errorId, ErrorCategory category, object? target)
+        => ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, category, target));
+
+    internal static ErrorCategory CategoryOf(Exception e) => e switch
+    {
+        LayerNotFoundException => ErrorCategory.ObjectNotFound,
+        FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
+        UnauthorizedAccessException => ErrorCategory.PermissionDenied,
+        InvalidDataException => ErrorCategory.InvalidData,
+        NotSupportedException or NotImplementedException => ErrorCategory.NotImplemented,
+        OperationCanceledException => ErrorCategory.OperationStopped,
+        ArgumentOutOfRangeException => ErrorCategory.InvalidArgument,
+        ArgumentException => ErrorCategory.InvalidArgument,
+        OutOfMemoryException or InsufficientMemoryException => ErrorCategory.ResourceUnavailable,
+        IOException => ErrorCategory.WriteError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    /// <summary>Resolves -Path (wildcards) or -LiteralPath to provider paths of existing items.</summary>
+    protected IEnumerable<string> ResolvePaths(string[]? paths, bool literal)
+    {
+        if (paths is null) yield break;
+        foreach (var p in paths)
+        {
+            if (literal)
+            {
+                yield return GetUnresolvedProviderPathFromPSPath(p);
+                continue;
+            }
+            System.Collections.ObjectModel.Collection<string> resolved;
+            try { resolved = GetResolvedProviderPathFromPSPath(p, out _); }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, p));
+                continue;
+            }
+            foreach (var r in resolved) yield return r;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Management.Automation;
+using ConvViz.Engine.Models;
+
+namespace ConvViz;
+
+/// <summary>A network ConvViz can look into. Travels down the pipeline and into -Model.</summary>
+public sealed class Model
+{
+    internal Model(ConvModel engine)
+    {
+        Engine = engine;
+    }
+
+    public string Name => Engine.Name;
+    public string Source => Engine.Source;
+    public string Device => Engine.Device.type == TorchSharp.DeviceType.CPU ? "cpu" : $"cuda:{Engine.Device.index}";
+    public int InputWidth => Engine.Input.Width;
+    public int InputHeight => Engine.Input.Height;
+    public string Output => Engine.Output.ToString();
+    public int ClassCount => Engine.ClassNames?.Count ?? 0;
+    public int LayerCount => Engine.Layers.All.Count;
+    public long Parameters => Engine.ParameterCount;
+
+    /// <summary>The engine's model; for extensions and tests.</summary>
+    [Hidden]
+    public ConvModel Engine { get; }
+
+    public override string ToString() => Name;
+}

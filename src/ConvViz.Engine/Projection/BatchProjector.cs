@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ConvViz.Engine.Graph;
+using ConvViz.Engine.Models;
+using ConvViz.Engine.Taps;
+using static TorchSharp.torch;
+
+namespace ConvViz.Engine.Projection;
+
+/// <summary>
+/// Projects many activations back to pixel space. The images get one forward pass with
+/// switches between them; then, per tapped layer and in chunks, every other activation of
+/// the layer is set to zero, the chosen one keeps its value (Zeiler and Fergus), and the
+/// signal goes down through each op's adjoint under the chosen rule.
+/// </summary>
+public static class BatchProjector
+{
+    /// <summary>How many projections go down together; bounds the memory of the way down.</summary>
+    public const int DefaultChunk = 32;
+
+    /// <param name="images">N x C x H x W model input, on the model's device.</param>
+    /// <returns>One C x H x W reconstruction (row-major floats) per target, in input order.</returns>
+    public static float[][] Project(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets,
+        ProjectionRule rule, int chunk = DefaultChunk)
+    {
+        var results = new float[targets.Count][];
+        if (targets.Count == 0) return results;
+        Validate(model, images, targets);
+        var graph = model.Graph;
+        using var scope = NewDisposeScope();
+        using var tape = new SwitchTape();
+        var taps = targets.Select(t => t.Node).Distinct().ToArray();
+        var values = ForwardPass.Run(graph, images, taps, tape);
+
+        foreach (var group in targets.Select((t, i) => (t, i)).GroupBy(p => p.t.Node))
+        {
+            var activation = values[group.Key];
+            foreach (var part in group.Chunk(Math.Max(1, chunk)))
+            {
+                using var inner = NewDisposeScope();
+                var rows = tensor(part.Select(p => (long)p.t.Image).ToArray(), device: images.device);
+                using var rowsTape = tape.Select(rows);
+                var signal = Seed(activation, rows, part.Select(p => p.t).ToArray());
+                var projected = Projector.Project(graph, group.Key, signal, rowsTape, rule).cpu();
+                var data = projected.data<float>().ToArray();
+                long size = data.Length / part.Length;
+                for (int k = 0; k < part.Length; k++)
+                    results[part[k].i] = data.AsSpan((int)(k * size), (int)size).ToArray();
+            }
+        }
+        return results;
+    }
+
+    // The layer's activations with everything but the chosen value (or channel) set to zero.
+    private static Tensor Seed(Tensor activation, Tensor rows, ProjectionTarget[] part)
+    {
+        var picked = activation.index_select(0, rows);
+        var mask = zeros_like(picked);
+        for (int k = 0; k < part.Length; k++)
+        {
+            var t = part[k];
+            if (picked.dim() == 2) mask[k, t.Unit] = 1f;
+            else if (t.KeepFeatureMap) mask[k, t.Unit] = 1f;
+            else mask[k, t.Unit, t.Y, t.X] = 1f;
+        }
+        return picked * mask;
+    }
+
+    private static void Validate(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets)
+    {
+        foreach (var t in targets)
+        {
+            if (t.Image < 0 || t.Image >= images.shape[0])
+                throw new ArgumentOutOfRangeException(nameof(targets), $"Target image row {t.Image} is outside the batch of {images.shape[0]}.");
+            var shape = model.Graph.ShapeOf(t.Node);
+            string node = model.Graph.Nodes[t.Node].Name;
+            if (t.Unit < 0 || t.Unit >= shape[0])
+                throw new ArgumentOutOfRangeException(nameof(targets), $"Unit {t.Unit} is outside node '{node}', which has units 0..{shape[0] - 1}.");
+            if (shape.Length == 3 && (t.Y < 0 || t.Y >= shape[1] || t.X < 0 || t.X >= shape[2]))
+                throw new ArgumentOutOfRangeException(nameof(targets), $"Position ({t.Y}, {t.X}) is outside node '{node}', whose map is {shape[1]}x{shape[2]}.");
+        }
+    }
+}
