@@ -11,6 +11,7 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) "convviz-import-$PID"
     New-Item -ItemType Directory -Force $script:Work | Out-Null
     $script:Tolerance = 1e-4
+    $script:Photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { Join-Path $PSScriptRoot '../out/photos' }
 }
 
 AfterAll { Remove-Item $script:Work -Recurse -Force -ErrorAction Ignore }
@@ -58,9 +59,9 @@ Describe 'Pretrained resnet18 against ONNX Runtime' {
     }
 
     It 'puts motorcycle_left and motorcycle_right next to each other' {
-        if (-not (Test-Path (Join-Path $PhotoPath 'motorcycle_left.png'))) { Set-ItResult -Skipped -Because "no demo photos in $PhotoPath"; return }
-        $Neighbours::Nearest($ResNet.Engine, $PhotoPath, 'motorcycle_left').Name | Should -Be 'motorcycle_right'
-        $Neighbours::Nearest($ResNet.Engine, $PhotoPath, 'motorcycle_right').Name | Should -Be 'motorcycle_left'
+        if (-not (Test-Path (Join-Path $Photos 'motorcycle_left.png'))) { Set-ItResult -Skipped -Because "no demo photos in $Photos"; return }
+        $Neighbours::Nearest($ResNet.Engine, $Photos, 'motorcycle_left').Name | Should -Be 'motorcycle_right'
+        $Neighbours::Nearest($ResNet.Engine, $Photos, 'motorcycle_right').Name | Should -Be 'motorcycle_left'
     }
 }
 
