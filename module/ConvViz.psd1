@@ -15,6 +15,12 @@
         'Get-ConvLayer'
         'Get-TopActivations'
         'Merge-TopActivations'
+        'Invoke-Deconvolution'
+        'Export-PatchGrid'
+        'Export-FilterGrid'
+        'Get-FeatureMap'
+        'Get-ConvModelOutput'
+        'Export-ConvVizReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
