@@ -1,20 +1,56 @@
 <#
 .SYNOPSIS
-    The ConvViz demo: what the units of a network respond to, on a folder of photos.
+    The ConvViz demo: what the units of the pretrained ResNet-18 respond to, on a folder of photos.
+.DESCRIPTION
+    Uses the ImageNet-trained ResNet-18 that ships with the module. It prints the layer
+    geometry and, as a check that the weights are real, each photo's nearest neighbours by
+    cosine similarity of the 512 features. Then it finds the top-9 patches of 16 units in
+    five layers, projects them back to pixel space with the deconvnet of Zeiler and Fergus,
+    and writes a sheet per layer, the first-layer filters and one HTML report.
 #>
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/ConvViz'),
     [Parameter(Mandatory)] [string] $ImagePath,
-    [string] $OutputPath = (Join-Path $PSScriptRoot '../out/demo')
+    [string] $OutputPath = (Join-Path $PSScriptRoot '../out/demo'),
+    [string[]] $Layer = @('conv1', 'layer1', 'layer2', 'layer3', 'layer4'),
+    [string] $Unit = '0..15'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'ConvViz.psd1')
 New-Item -ItemType Directory -Force $OutputPath | Out-Null
+$clock = [Diagnostics.Stopwatch]::StartNew()
 
-Write-Host 'NOTE: this demo still uses the built-in ZFNet with RANDOM weights (the pretrained model lands with issue 3).'
-$model = Import-ConvModel -Architecture zfnet -Seed 0
-$layers = $model | Get-ConvLayer
-$layers | Format-Table | Out-String -Width 120 | Write-Host
-$layers | Export-Csv (Join-Path $OutputPath 'layers.csv') -NoTypeInformation
-Write-Host "Wrote $(Join-Path $OutputPath 'layers.csv')"
+$model = Import-ConvModel
+Write-Host "Model: $($model.Name), $($model.Source)" -ForegroundColor Cyan
+$model | Get-ConvLayer -Layer conv1, layer1, layer2, layer3, layer4 | Format-Table | Out-String -Width 120 | Write-Host
+
+$photos = @(Get-ChildItem -LiteralPath $ImagePath -File -Recurse | Where-Object Extension -in '.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
+Write-Host "$($photos.Count) photos in $ImagePath"
+
+# Nearest neighbours by cosine similarity of the pretrained features: the proof the weights are real.
+$vectors = @($photos | Get-ConvModelOutput -Model $model)
+Write-Host "`nNearest neighbours (cosine similarity of the 512 features):" -ForegroundColor Cyan
+$probe = @($vectors | Where-Object { (Split-Path $_.ImagePath -Leaf) -match '^(motorcycle_left|chelsea|astronaut|coffee|rocket)\.' })
+if ($probe.Count -eq 0) { $probe = $vectors | Select-Object -First 4 }
+foreach ($v in $probe) {
+    $near = $vectors | Where-Object { $_ -ne $v } | ForEach-Object { [pscustomobject]@{ Photo = Split-Path $_.ImagePath -Leaf; Similarity = $v.CosineSimilarity($_) } } |
+        Sort-Object Similarity -Descending | Select-Object -First 3
+    Write-Host ("  {0,-22} -> {1}" -f (Split-Path $v.ImagePath -Leaf), (($near | ForEach-Object { '{0} ({1:F2})' -f $_.Photo, $_.Similarity }) -join ', '))
+}
+
+Write-Host "`nTop-9 patches of units $Unit in $($Layer -join ', ')" -ForegroundColor Cyan
+$activations = $photos | Get-TopActivations -Model $model -Layer $Layer -Unit $Unit -Top 9
+$projections = @($activations | Invoke-Deconvolution -Model $model)
+foreach ($name in $Layer) {
+    $sheet = Join-Path $OutputPath "$name.png"
+    $projections | Where-Object Layer -eq $name | Export-PatchGrid -Path $sheet -Columns 4 -CellSize 56
+    Write-Host "  wrote $sheet"
+}
+Export-FilterGrid -Model $model -Path (Join-Path $OutputPath 'filters.png')
+Write-Host "  wrote $(Join-Path $OutputPath 'filters.png')"
+
+$report = Join-Path $OutputPath 'report.html'
+$projections | Export-ConvVizReport -Model $model -Path $report -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) photos"
+Write-Host "  wrote $report"
+Write-Host ("Done in {0:F0} s." -f $clock.Elapsed.TotalSeconds) -ForegroundColor Cyan

@@ -92,7 +92,7 @@ Describe 'Projections against autograd' {
         @{ Name = 'zfnet conv3'; Architecture = 'zfnet'; Layer = 'conv3' }
         @{ Name = 'resnet18 layer2.0'; Architecture = 'resnet18'; Layer = 'layer2.0' }
     ) {
-        $m = if ($Architecture) { (Import-ConvModel -Architecture $Architecture -Device cpu).Engine } else { $Tiny::Chain([string[]]($Ops -split ','), 40, 5) }
+        $m = if ($Architecture) { (Import-ConvModel -Architecture $Architecture -Device cpu).GetEngine() } else { $Tiny::Chain([string[]]($Ops -split ','), 40, 5) }
         $x = $Ref::RandomInput($m, 12)
         $s = Get-Strongest $m $x $Layer 1
         $mine = $Ref::Projector($m, $x, $Layer, 1, $s.Y, $s.X, 'Gradient', $false)
@@ -104,7 +104,7 @@ Describe 'Projections against autograd' {
         @{ Name = 'a chain'; Ops = 'conv,relu,pool,conv,relu,conv,relu'; Architecture = $null; Layer = 'l6' }
         @{ Name = 'resnet18 layer3.1'; Architecture = 'resnet18'; Layer = 'layer3.1' }
     ) {
-        $m = if ($Architecture) { (Import-ConvModel -Architecture $Architecture -Device cpu).Engine } else { $Tiny::Chain([string[]]($Ops -split ','), 40, 6) }
+        $m = if ($Architecture) { (Import-ConvModel -Architecture $Architecture -Device cpu).GetEngine() } else { $Tiny::Chain([string[]]($Ops -split ','), 40, 6) }
         $x = $Ref::RandomInput($m, 13)
         $s = Get-Strongest $m $x $Layer 0
         $mine = $Ref::Projector($m, $x, $Layer, 0, $s.Y, $s.X, 'GuidedBackprop', $false)
@@ -118,7 +118,7 @@ Describe 'Projections against autograd' {
 Describe 'Projections stay in the receptive field' {
     It '<Method> of zfnet conv3 is zero outside the unit''s field' -ForEach @(@{ Method = 'Deconvnet' }, @{ Method = 'GuidedBackprop' }, @{ Method = 'Gradient' }) {
         $model = Import-ConvModel -Architecture zfnet -Device cpu
-        $m = $model.Engine
+        $m = $model.GetEngine()
         $layer = $model | Get-ConvLayer -Layer conv3
         $x = $Ref::RandomInput($m, 14)
         $s = Get-Strongest $m $x 'conv3' 5
@@ -135,9 +135,9 @@ Describe 'Projections stay in the receptive field' {
     It 'a residual network gives a finite, non-zero projection inside the field' {
         $model = Import-ConvModel -Architecture resnet18 -Device cpu
         $layer = $model | Get-ConvLayer -Layer layer2.1
-        $x = $Ref::RandomInput($model.Engine, 15)
-        $s = Get-Strongest $model.Engine $x 'layer2.1' 3
-        $r = $Ref::Projector($model.Engine, $x, 'layer2.1', 3, $s.Y, $s.X, 'Deconvnet', $false)
+        $x = $Ref::RandomInput($model.GetEngine(), 15)
+        $s = Get-Strongest $model.GetEngine() $x 'layer2.1' 3
+        $r = $Ref::Projector($model.GetEngine(), $x, 'layer2.1', 3, $s.Y, $s.X, 'Deconvnet', $false)
         $y0 = $layer.Start + $s.Y * $layer.Jump; $x0 = $layer.Start + $s.X * $layer.Jump
         $count, $top, $bottom, $left, $right, $bad = $Ref::Support($r, 3, 224, 224)
         $bad | Should -Be 0

@@ -15,7 +15,7 @@ Import-Module '$(Join-Path $ModulePath 'ConvViz.psd1')' -ErrorAction Stop
 `$imported = `$sw.Elapsed.TotalSeconds
 `$m = Import-ConvModel -Architecture zfnet -Device cpu
 `$layer = `$m | Get-ConvLayer -Layer conv5
-`$engine = `$m.Engine.GetType().Assembly
+`$engine = `$m.GetEngine().GetType().Assembly
 'context=' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$engine).Name
 'commands=' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext([ConvViz.Model].Assembly).Name
 'shape=' + `$layer.PooledShape
@@ -71,9 +71,9 @@ Describe 'ZFNet' {
     }
 
     It 'is the same network for the same seed and a different one for another seed' {
-        $a = (Import-ConvModel -Architecture zfnet -Seed 7).Engine.Graph.Nodes | Where-Object Name -eq 'features.0'
-        $b = (Import-ConvModel -Architecture zfnet -Seed 7).Engine.Graph.Nodes | Where-Object Name -eq 'features.0'
-        $c = (Import-ConvModel -Architecture zfnet -Seed 8).Engine.Graph.Nodes | Where-Object Name -eq 'features.0'
+        $a = (Import-ConvModel -Architecture zfnet -Seed 7).GetEngine().Graph.Nodes | Where-Object Name -eq 'features.0'
+        $b = (Import-ConvModel -Architecture zfnet -Seed 7).GetEngine().Graph.Nodes | Where-Object Name -eq 'features.0'
+        $c = (Import-ConvModel -Architecture zfnet -Seed 8).GetEngine().Graph.Nodes | Where-Object Name -eq 'features.0'
         $wa = $a.Op.Weight.data[float]().ToArray(); $wb = $b.Op.Weight.data[float]().ToArray(); $wc = $c.Op.Weight.data[float]().ToArray()
         [Linq.Enumerable]::SequenceEqual($wa, $wb) | Should -BeTrue
         [Linq.Enumerable]::SequenceEqual($wa, $wc) | Should -BeFalse
@@ -87,7 +87,7 @@ Describe 'Built-in architectures follow torchvision' {
         @{ Architecture = 'vgg16'; Names = @('features.0.weight', 'features.28.weight', 'classifier.0.weight', 'classifier.3.weight', 'classifier.6.bias') }
     ) {
         $m = Import-ConvModel -Architecture $Architecture
-        $all = $m.Engine.Graph.NamedTensors() | ForEach-Object Item1
+        $all = $m.GetEngine().Graph.NamedTensors() | ForEach-Object Item1
         foreach ($n in $Names) { $all | Should -Contain $n }
         $all | Should -Not -Contain 'normalize.scale' -Because 'the input normalisation is not part of any state dict'
     }
@@ -119,7 +119,7 @@ Describe 'Receptive fields agree with brute force' {
         # Centre, corners and edges, where padding and clipping matter.
         [long[]] $ys = 0, 111, 223, 5, 200, 100
         [long[]] $xs = 0, 111, 223, 190, 3, 17
-        $seen = $probe::AffectedUnits($m.Engine, $Layer, $ys, $xs)
+        $seen = $probe::AffectedUnits($m.GetEngine(), $Layer, $ys, $xs)
         for ($i = 0; $i -lt $ys.Count; $i++) {
             $py = Get-PredictedUnits $info $ys[$i] $info.Height
             $px = Get-PredictedUnits $info $xs[$i] $info.Width

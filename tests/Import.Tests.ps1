@@ -19,11 +19,11 @@ AfterAll { Remove-Item $script:Work -Recurse -Force -ErrorAction Ignore }
 Describe 'Pretrained resnet18 against ONNX Runtime' {
     BeforeAll {
         $script:ResNet = Import-ConvModel -Name resnet18
-        $script:Diffs = $OnnxRef::ComparePretrainedResNet18($ResNet.Engine, 11)
+        $script:Diffs = $OnnxRef::ComparePretrainedResNet18($ResNet.GetEngine(), 11)
     }
 
     It 'takes raw RGB 0..255 at 224x224 and yields 512 features' {
-        $e = $ResNet.Engine
+        $e = $ResNet.GetEngine()
         $e.Input.Width | Should -Be 224
         $e.Input.Height | Should -Be 224
         $e.Input.PixelMax | Should -Be 255
@@ -33,7 +33,7 @@ Describe 'Pretrained resnet18 against ONNX Runtime' {
     }
 
     It 'matches ORT on the final output within 1e-4 relative' {
-        $e = $ResNet.Engine
+        $e = $ResNet.GetEngine()
         $name = $e.Graph.Nodes[$e.Graph.OutputNode].Name
         ($Diffs | Where-Object Name -EQ $name).MaxRelDiff | Should -BeLessOrEqual $Tolerance
     }
@@ -50,18 +50,18 @@ Describe 'Pretrained resnet18 against ONNX Runtime' {
         @{ Name = 'layer1'; Kind = 'Stage' }, @{ Name = 'layer4'; Kind = 'Stage' }
     ) {
         param($Name, $Kind)
-        $ResNet.Engine.Layers.Get($Name).Kind | Should -Be $Kind
+        $ResNet.GetEngine().Layers.Get($Name).Kind | Should -Be $Kind
     }
 
     It 'accepts the graph''s own names as aliases' {
-        $ResNet.Engine.Layers.Get('Convolution249').Name | Should -Be 'conv1'
-        $ResNet.Engine.Layers.Get('Plus267').Name | Should -Be 'layer1.0'
+        $ResNet.GetEngine().Layers.Get('Convolution249').Name | Should -Be 'conv1'
+        $ResNet.GetEngine().Layers.Get('Plus267').Name | Should -Be 'layer1.0'
     }
 
     It 'puts motorcycle_left and motorcycle_right next to each other' {
         if (-not (Test-Path (Join-Path $Photos 'motorcycle_left.png'))) { Set-ItResult -Skipped -Because "no demo photos in $Photos"; return }
-        $Neighbours::Nearest($ResNet.Engine, $Photos, 'motorcycle_left').Name | Should -Be 'motorcycle_right'
-        $Neighbours::Nearest($ResNet.Engine, $Photos, 'motorcycle_right').Name | Should -Be 'motorcycle_left'
+        $Neighbours::Nearest($ResNet.GetEngine(), $Photos, 'motorcycle_left').Name | Should -Be 'motorcycle_right'
+        $Neighbours::Nearest($ResNet.GetEngine(), $Photos, 'motorcycle_right').Name | Should -Be 'motorcycle_left'
     }
 }
 
@@ -95,7 +95,7 @@ Describe 'Single-operator ONNX files against ONNX Runtime' {
 
     It 'imports through Import-ConvModel -Path' {
         $m = Import-ConvModel -Path $Written['residual_add']
-        $m.Engine.Layers.All.Count | Should -BeGreaterThan 0
+        $m.GetEngine().Layers.All.Count | Should -BeGreaterThan 0
     }
 }
 
@@ -131,17 +131,17 @@ Describe 'PyTorch state dicts' {
         param($Architecture, $Extension)
         $a = Import-ConvModel -Architecture $Architecture -Seed 1
         $b = Import-ConvModel -Architecture $Architecture -Seed 2
-        $StateCheck::MaxOutputDifference($a.Engine, $b.Engine, 5) | Should -BeGreaterThan 0
+        $StateCheck::MaxOutputDifference($a.GetEngine(), $b.GetEngine(), 5) | Should -BeGreaterThan 0
         $path = Join-Path $Work "$Architecture$Extension"
-        $StateCheck::RoundTrip($a.Engine, $b.Engine, $path, 5) | Should -Be 0
+        $StateCheck::RoundTrip($a.GetEngine(), $b.GetEngine(), $path, 5) | Should -Be 0
     }
 
     It 'lists every missing, unexpected and mis-shaped tensor in one error' {
         $a = Import-ConvModel -Architecture alexnet -Seed 1
         $b = Import-ConvModel -Architecture alexnet -Seed 2
         $path = Join-Path $Work 'wrong.pth'
-        $names = $StateCheck::WriteWrong($a.Engine, $path)
-        $err = { $StateCheck::Load($b.Engine, $path) } | Should -Throw -PassThru
+        $names = $StateCheck::WriteWrong($a.GetEngine(), $path)
+        $err = { $StateCheck::Load($b.GetEngine(), $path) } | Should -Throw -PassThru
         $message = $err.Exception.InnerException ? $err.Exception.InnerException.Message : $err.Exception.Message
         $message | Should -BeLike '*3 mismatches*'
         foreach ($n in $names) { $message | Should -BeLike "*$n*" }

@@ -94,7 +94,7 @@ Describe 'Equality with brute force' {
     }
 
     It 'equals the brute-force reference for conv1, conv3, conv5 of alexnet' {
-        $ref = $Reference::Compute($AlexNet.Engine, [string[]]$Noise, [string[]]$Layers, 4, 'Activation', $false, $null)
+        $ref = $Reference::Compute($AlexNet.GetEngine(), [string[]]$Noise, [string[]]$Layers, 4, 'Activation', $false, $null)
         $Single.Count | Should -Be $ref.Count
         ($Single | ForEach-Object { Key $_ }) | Should -Be ($ref | ForEach-Object { RefKey $_ })
     }
@@ -106,7 +106,7 @@ Describe 'Equality with brute force' {
 
     It 'equals brute force with -AllowSameImage (several patches per image)' {
         $r = @(Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv5 -Top 6 -AllowSameImage -BatchSize 4)
-        $ref = $Reference::Compute($AlexNet.Engine, [string[]]$Noise, [string[]]@('conv5'), 6, 'Activation', $true, $null)
+        $ref = $Reference::Compute($AlexNet.GetEngine(), [string[]]$Noise, [string[]]@('conv5'), 6, 'Activation', $true, $null)
         ($r | ForEach-Object { Key $_ }) | Should -Be ($ref | ForEach-Object { RefKey $_ })
     }
 

@@ -47,6 +47,12 @@ public abstract class ConvVizCmdlet : PSCmdlet
         _ => ErrorCategory.NotSpecified,
     };
 
+    /// <summary>Writes a file the cmdlet produced as the FileSystem provider's item (for -PassThru).</summary>
+    protected void WriteFileItem(string path)
+    {
+        foreach (var item in SessionState.InvokeProvider.Item.Get(new[] { path }, force: true, literalPath: true)) WriteObject(item);
+    }
+
     /// <summary>Resolves -Path (wildcards) or -LiteralPath to provider paths of existing items.</summary>
     protected IEnumerable<string> ResolvePaths(string[]? paths, bool literal)
     {

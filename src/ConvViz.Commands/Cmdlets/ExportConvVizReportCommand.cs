@@ -55,6 +55,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     public string[] Layer { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = EvolutionSet)]
+    [UnitRange]
     public int[]? Unit { get; set; }
 
     [Parameter]
@@ -117,7 +118,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
             return;
         }
         finally { GridEntries.Dispose(units); }
-        if (PassThru) WriteObject(new FileInfo(_target));
+        if (PassThru) WriteFileItem(_target);
         base.EndProcessing();
     }
 
@@ -176,7 +177,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         for (int m = 0; m < Checkpoint.Length; m++)
         {
             var model = Checkpoint[m];
-            var scan = new ActivationScanner(model.Engine, new ScanOptions { Layers = Layer, Units = Unit, K = 1, Device = model.Engine.Device.type == TorchSharp.DeviceType.CPU ? "cpu" : "cuda" })
+            var scan = new ActivationScanner(model.Engine, new ScanOptions { Layers = Layer, Units = Unit, K = 1, Device = model.Engine.DeviceName })
                 .Scan(files, p => WriteProgress(GetTopActivationsCommand.ProgressFor(p, 4)),
                     e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), StopToken);
             var activations = ActivationRecords.From(scan.Activations, model.Name, "Activation", model).ToList();

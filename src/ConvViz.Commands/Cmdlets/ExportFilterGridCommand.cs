@@ -53,12 +53,11 @@ public sealed class ExportFilterGridCommand : ConvVizCmdlet
             var layer = Layer is null ? model.Engine.Layers.All.First(l => l.IsConv) : model.Engine.Layers.Get(Layer);
             if (!ShouldProcess(target, $"Write the filters of {model.Name} {layer.Name}")) return;
             var (weights, units, h, w) = EffectiveFilters.Of(model.Engine, layer);
-            using var sheet = FilterGridRenderer.Render(weights, units, 3, h, w, new FilterGridOptions
+            SheetFiles.SaveFilterGrid(weights, units, 3, h, w, new FilterGridOptions
             {
                 Columns = Columns, CellSize = CellSize, Normalization = Enum.Parse<NormalizationMode>(Normalization, true),
-            });
-            SheetWriter.Save(sheet, target);
-            if (PassThru) WriteObject(new FileInfo(target));
+            }, target);
+            if (PassThru) WriteFileItem(target);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

@@ -89,13 +89,14 @@ public sealed class ExportPatchGridCommand : ConvVizCmdlet
         try
         {
             var normalization = Enum.Parse<NormalizationMode>(Normalization, true);
-            using var sheet = _maps.Count == 1
-                ? FeatureMapRenderer.Render(new FloatPlanes(_maps[0].Values, _maps[0].Channels, _maps[0].Height, _maps[0].Width), new FeatureMapOptions { Columns = Columns, CellSize = CellSize })
-                : PatchGridRenderer.Render(units = GridEntries.From(_projections), new PatchGridOptions
+            if (_maps.Count == 1)
+                SheetFiles.SaveFeatureMaps(new FloatPlanes(_maps[0].Values, _maps[0].Channels, _maps[0].Height, _maps[0].Width),
+                    new FeatureMapOptions { Columns = Columns, CellSize = CellSize }, _target);
+            else
+                SheetFiles.SavePatchGrid(units = GridEntries.From(_projections), new PatchGridOptions
                 {
                     Columns = Columns, CellSize = CellSize, Layout = Enum.Parse<PatchPanels>(Layout, true), Normalization = normalization,
-                });
-            SheetWriter.Save(sheet, _target);
+                }, _target);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -105,7 +106,7 @@ public sealed class ExportPatchGridCommand : ConvVizCmdlet
         {
             if (units is not null) GridEntries.Dispose(units);
         }
-        if (PassThru) WriteObject(new FileInfo(_target));
+        if (PassThru) WriteFileItem(_target);
         base.EndProcessing();
     }
 }

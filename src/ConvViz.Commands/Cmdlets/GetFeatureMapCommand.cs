@@ -105,7 +105,6 @@ public sealed class GetFeatureMapCommand : ConvVizCmdlet
         var folder = GetUnresolvedProviderPathFromPSPath(HeatMapFolder!);
         var file = System.IO.Path.Combine(folder, $"{System.IO.Path.GetFileNameWithoutExtension(map.ImagePath)}.{map.Layer}.png");
         if (!ShouldProcess(file, "Write feature-map heat maps")) return;
-        using var sheet = FeatureMapRenderer.Render(new FloatPlanes(map.Values, map.Channels, map.Height, map.Width));
-        SheetWriter.Save(sheet, file);
+        SheetFiles.SaveFeatureMaps(new FloatPlanes(map.Values, map.Channels, map.Height, map.Width), new FeatureMapOptions(), file);
     }
 }

@@ -43,6 +43,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [UnitRange]
     public int[]? Unit { get; set; }
 
     [Parameter]

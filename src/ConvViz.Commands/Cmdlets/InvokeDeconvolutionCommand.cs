@@ -43,6 +43,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true)]
     [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true)]
+    [UnitRange]
     public int[] Unit { get; set; } = Array.Empty<int>();
 
     /// <summary>Feature-map position (y, x); default: the unit's strongest position in each image.</summary>

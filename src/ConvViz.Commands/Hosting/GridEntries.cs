@@ -3,33 +3,34 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using ConvViz.Engine.Grid;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ConvViz.Commands.Hosting;
 
 /// <summary>Projection records grouped into the grid's units (layer, unit; entries by rank). Used by the sheet and the report.</summary>
 internal static class GridEntries
 {
+    /// <summary>Layers in the order they first appear, units in ascending order, entries by rank.</summary>
     public static List<UnitEntry> From(IEnumerable<Projection> projections)
-        => projections
+    {
+        var list = projections.ToList();
+        var layerOrder = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in list) layerOrder.TryAdd(p.Layer, layerOrder.Count);
+        return list
             .GroupBy(p => (p.Layer, p.Unit))
+            .OrderBy(g => layerOrder[g.Key.Layer]).ThenBy(g => g.Key.Unit)
             .Select(g => new UnitEntry(g.Key.Layer, g.Key.Unit, g.OrderBy(p => p.Rank).ThenByDescending(p => p.Value).Select(Item).ToList()))
             .ToList();
+    }
 
     public static UnitItem Item(Projection p)
     {
         var projection = p.Height > 0 && p.Width > 0 ? FloatPlanes.Rgb(p.Reconstruction, p.Height, p.Width) : null;
-        Image<Rgb24>? patch = p.PatchHeight > 0 && p.PatchWidth > 0 ? Image.LoadPixelData<Rgb24>(p.Patch, p.PatchWidth, p.PatchHeight) : null;
         var position = p.Activation.Position.ToString();
         var caption = string.Create(CultureInfo.InvariantCulture, $"{System.IO.Path.GetFileName(p.ImagePath)} {p.Value:G4} {position}");
-        return new UnitItem(projection, patch, caption, p.ImagePath, p.Value, position);
+        return SheetFiles.Item(projection, p.Patch, p.PatchWidth, p.PatchHeight, caption, p.ImagePath, p.Value, position);
     }
 
-    public static void Dispose(IEnumerable<UnitEntry> units)
-    {
-        foreach (var u in units) foreach (var i in u.Items) i.Patch?.Dispose();
-    }
+    public static void Dispose(IEnumerable<UnitEntry> units) => SheetFiles.Release(units);
 
     /// <summary>Fails early on an output format the writer does not know.</summary>
     public static void EnsureImageExtension(string path)

@@ -1,4 +1,3 @@
-using System.Management.Automation;
 
 namespace ConvViz;
 
@@ -24,7 +23,6 @@ public sealed class Activation
     public string ContentHash { get; init; } = "";
 
     /// <summary>The model the activation belongs to (null after Merge-TopActivations without -Model).</summary>
-    [Hidden]
     public Model? Model { get; init; }
 
     public override string ToString() => $"{Layer}[{Unit}] #{Rank} {Value:G4} {ImagePath}";

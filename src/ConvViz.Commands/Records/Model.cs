@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using ConvViz.Engine.Models;
 
 namespace ConvViz;
@@ -13,7 +12,7 @@ public sealed class Model
 
     public string Name => Engine.Name;
     public string Source => Engine.Source;
-    public string Device => Engine.Device.type == TorchSharp.DeviceType.CPU ? "cpu" : $"cuda:{Engine.Device.index}";
+    public string Device => Engine.DeviceName;
     public int InputWidth => Engine.Input.Width;
     public int InputHeight => Engine.Input.Height;
     public string Output => Engine.Output.ToString();
@@ -21,9 +20,11 @@ public sealed class Model
     public int LayerCount => Engine.Layers.All.Count;
     public long Parameters => Engine.ParameterCount;
 
-    /// <summary>The engine's model; for extensions and tests.</summary>
-    [Hidden]
-    public ConvModel Engine { get; }
+    // A field and a method, not a property: ConvertTo-Json and Export-Csv would dump it.
+    internal ConvModel Engine { get; }
+
+    /// <summary>The engine's model, for extensions and tests.</summary>
+    public ConvModel GetEngine() => Engine;
 
     public override string ToString() => Name;
 }

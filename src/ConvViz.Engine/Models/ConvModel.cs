@@ -23,6 +23,8 @@ public sealed class ConvModel : IDisposable
     public ModelOutputKind Output { get; }
     public IReadOnlyList<string>? ClassNames { get; }
     public Device Device => Graph.Device;
+    /// <summary>"cpu" or "cuda:N": the device as text, for callers that do not reference TorchSharp.</summary>
+    public string DeviceName => Device.type == TorchSharp.DeviceType.CPU ? "cpu" : $"cuda:{Device.index}";
     public long ParameterCount => Graph.LearnableCount;
 
     public ConvModel To(string device)
