@@ -13,6 +13,9 @@
     CmdletsToExport      = @(
         'Import-ConvModel'
         'Get-ConvLayer'
+        'Measure-OcclusionSensitivity'
+        'Export-HeatMap'
+        'Measure-Invariance'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

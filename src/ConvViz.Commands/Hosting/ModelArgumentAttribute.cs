@@ -13,6 +13,8 @@ public sealed class ModelArgumentAttribute : ArgumentTransformationAttribute
         return value switch
         {
             Model m => m,
+            // An engine model built by an extension or a test kit.
+            Engine.Models.ConvModel engine => new Model(engine),
             string s => ModelCatalog.Get(s),
             null => throw new ArgumentTransformationMetadataException("No model given."),
             _ => throw new ArgumentTransformationMetadataException(

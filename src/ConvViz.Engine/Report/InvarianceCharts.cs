@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using ConvViz.Engine.Analysis;
+using SixLabors.ImageSharp.Processing;
 
 namespace ConvViz.Engine.Report;
 
@@ -27,6 +28,24 @@ public static class InvarianceCharts
                 new[] { new ChartSeries(name, withClass.Select(p => p.Amount).ToList(), withClass.Select(p => (double)p.Probability!.Value).ToList()) }));
         }
         return charts;
+    }
+
+    /// <summary>
+    /// The charts stacked top to bottom (distance, then probability for classifiers) in one
+    /// PNG or JPEG (by extension), written atomically. Returns the sheet's size.
+    /// </summary>
+    public static (int Width, int Height) Save(IReadOnlyList<InvarianceMeasurement> points, string path, int width = 640, int height = 400)
+    {
+        var charts = From(points);
+        using var sheet = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height * charts.Count, SixLabors.ImageSharp.Color.White);
+        for (int i = 0; i < charts.Count; i++)
+        {
+            using var chart = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(ChartRenderer.RenderPng(charts[i], width, height));
+            int top = i * height;
+            sheet.Mutate(x => x.DrawImage(chart, new SixLabors.ImageSharp.Point(0, top), 1f));
+        }
+        Grid.SheetWriter.Save(sheet, path);
+        return (sheet.Width, sheet.Height);
     }
 
     private static string XLabel(InvarianceTransform t) => t switch
