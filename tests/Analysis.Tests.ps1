@@ -17,7 +17,7 @@ Describe 'Occlusion of a model that looks only at one region' {
         $model = $Fixtures::RegionClassifier(32, 8, 16, 8, 8)
         $img = Join-Path $TestDrive 'region.png'
         $Fixtures::WritePattern($img, 32, 32, 0, 1)
-        $m = Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 8 -Stride 8 -Fill Zero
+        $m = Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 8 -Stride 8 -Fill Zero -Layer score -Unit 0
         $m.Rows | Should -Be 4
         $m.Cols | Should -Be 4
         $m.Class | Should -Be 0
@@ -60,12 +60,12 @@ Describe 'Occlusion of a model that looks only at one region' {
         $img = Join-Path $TestDrive 'fill.png'
         $Fixtures::WritePattern($img, 16, 16, 0, 3)
         # The whole image occluded: the class-0 logit is gain * the fill value (the region is all of the image).
-        $gray = Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 16 -Stride 16 -Fill Gray
+        $gray = Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 16 -Stride 16 -Fill Gray -Layer score -Unit 0
         $gray.Activation[0, 0] | Should -BeGreaterThan (8 * 0.5 - 1e-4)
         $gray.Activation[0, 0] | Should -BeLessThan (8 * 0.5 + 1e-4)
-        $mean = Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 16 -Stride 16 -Fill Mean
+        $mean = Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 16 -Stride 16 -Fill Mean -Layer score -Unit 0
         [math]::Abs($mean.Activation[0, 0] - $mean.BaselineActivation) | Should -BeLessThan 1e-4 -Because 'the mean colour keeps the mean'
-        (Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 16 -Stride 16 -Fill Zero).Activation[0, 0] | Should -Be 0
+        (Measure-OcclusionSensitivity -Path $img -Model $model -PatchSize 16 -Stride 16 -Fill Zero -Layer score -Unit 0).Activation[0, 0] | Should -Be 0
     }
 }
 
@@ -102,8 +102,11 @@ Describe 'Heat-map geometry' {
             $o.Bottom | Should -BeLessOrEqual 300
         }
         # resnet18: shorter side to 256 then a 224 centre crop, so the grid spans the full height and the middle of the width.
-        ($m.Cells | ForEach-Object { $_.OriginalCellBox.Bottom } | Measure-Object -Maximum).Maximum | Should -BeGreaterThan 290
-        ($m.Cells | ForEach-Object { $_.OriginalCellBox.Left } | Measure-Object -Minimum).Minimum | Should -BeGreaterThan 40
+        # 300x451 -> 256x384, crop (16, 80): the grid spans original rows floor(16*300/256)=18 .. ceil(240*300/256)=282, cols 93 .. 358.
+        ($m.Cells | ForEach-Object { $_.OriginalCellBox.Top } | Measure-Object -Minimum).Minimum | Should -Be 18
+        ($m.Cells | ForEach-Object { $_.OriginalCellBox.Bottom } | Measure-Object -Maximum).Maximum | Should -Be 282
+        ($m.Cells | ForEach-Object { $_.OriginalCellBox.Left } | Measure-Object -Minimum).Minimum | Should -Be 93
+        ($m.Cells | ForEach-Object { $_.OriginalCellBox.Right } | Measure-Object -Maximum).Maximum | Should -Be 358
         foreach ($kind in 'Probability', 'Activation', 'TopClass') {
             $file = $m | Export-HeatMap -Path (Join-Path $TestDrive "heat-$kind.png") -Map $kind -Overlay:($kind -ne 'TopClass')
             $file | Should -BeOfType System.IO.FileInfo
@@ -130,7 +133,7 @@ Describe 'Invariance of a translation-equivariant layer' {
         foreach ($p in $points) {
             $p.Layer | Should -Be 'l3'
             $predicted = $Fixtures::PredictedTranslationDistance($Equi, $Blob, 'l3', [int]$p.Amount, $Direction -eq 'Vertical')
-            if ($p.Amount -eq 0) { $p.Distance | Should -BeLessThan 1e-6; continue }
+            if ($p.Amount -eq 0) { $p.Distance | Should -BeLessThan 1e-4 -Because 'only float rounding between batch sizes'; continue }
             $predicted | Should -BeGreaterThan 1 -Because 'the check is only sharp if the layer changes'
             [math]::Abs($p.Distance - $predicted) / $predicted | Should -BeLessThan 1e-4 -Because "shift $($p.Amount) moves the map by $($p.Amount / 2) cells"
         }
@@ -143,8 +146,8 @@ Describe 'Invariance of a translation-equivariant layer' {
     It 'reports the layers it was asked for, a low, middle and top one by default' {
         $points = Measure-Invariance -Path $Blob -Model $Equi -Transform Scale -Range 1, 1.5 -Fill Gray
         ($points.Layer | Select-Object -Unique) | Should -Be @('l0', 'l2', 'l3')
-        ($points | Where-Object Amount -eq 1).Distance | Should -Be @(0, 0, 0)
-        ($points | Where-Object Amount -eq 1.5 | Where-Object Distance -gt 0).Count | Should -Be 3
+        ($points | Where-Object Amount -eq 1).Distance | ForEach-Object { $_ | Should -BeLessThan 1e-4 }
+        ($points | Where-Object Amount -eq 1.5 | Where-Object Distance -gt 1e-3 | Where-Object Distance -gt 0).Count | Should -Be 3
         $points[0].Probability | Should -BeNullOrEmpty -Because 'a feature extractor has no class probability'
     }
 }
@@ -170,7 +173,7 @@ Describe 'Real photos' {
         $points = Measure-Invariance -LiteralPath $Photo -Model $ResNet -Transform Scale -Range 0.8, 1, 1.25 -ChartPath $chart
         $points.Count | Should -Be 9
         $points | Should -BeOfType ConvViz.InvariancePoint
-        ($points | Where-Object Amount -eq 1).Distance | Should -Be @(0, 0, 0)
+        ($points | Where-Object Amount -eq 1).Distance | ForEach-Object { $_ | Should -BeLessThan 1e-3 }
         $points | ForEach-Object { $_.Probability | Should -BeGreaterThan 0 }
         $Fixtures::PngSize($chart) | Should -Be @(640, 800)
         Measure-Invariance -LiteralPath $Photo -Model $ResNet -Transform Scale -Range 0.8 -ChartPath (Join-Path $TestDrive 'w.png') -WhatIf | Should -HaveCount 3
@@ -199,7 +202,7 @@ Describe 'Errors name the input and the reason' {
     }
 
     It 'an unknown class name is refused with the nearest names' {
-        { Measure-OcclusionSensitivity -Path $Photo -Model zfnet -Class 'tabby catt' -ErrorAction Stop } | Should -Throw "*no class named 'tabby catt'*tabby cat*"
+        { Measure-OcclusionSensitivity -Path $Photo -Model zfnet -Class 'tigr cat' -ErrorAction Stop } | Should -Throw "*no class named 'tigr cat'*tiger cat*"
     }
 
     It 'a patch larger than the input is refused, naming the limit' {

@@ -7,7 +7,7 @@ For each amount in -Range, Measure-Invariance transforms the ORIGINAL image with
 -Transform Scale scales about the image centre by the factor Amount (above 1 zooms in); default 0.6..1.8 in steps of 0.1.
 -Transform Rotate rotates about the centre by Amount degrees, clockwise on screen; default 0..350 in steps of 10.
 
-The area a transform uncovers is painted with -Fill: the image's mean colour by default (so no new colour or hard edge appears), mid grey, or black (Zero, which a zero-padded conv net cannot tell from its padding). Scale and rotation resample bicubically and blend the edge into the fill; translation moves whole pixels without resampling. Amounts of no change (0 pixels, factor 1, multiples of 360 degrees) give the untransformed image exactly, so their distance is 0.
+The area a transform uncovers is painted with -Fill: the image's mean colour by default (so no new colour or hard edge appears), mid grey, or black (Zero, which a zero-padded conv net cannot tell from its padding). Scale and rotation resample bicubically and blend the edge into the fill; translation moves whole pixels without resampling. Amounts of no change (0 pixels, factor 1, multiples of 360 degrees) give the untransformed image exactly, so their distance is 0 up to float rounding between batch sizes.
 
 Layers default to a low, a middle and the top layer of the model (its first, middle and last layer). -ChartPath draws the curves with ScottPlot: one chart of distance per layer, and for classifiers one of the probability, stacked in one image.
 '@

@@ -16,7 +16,10 @@ public static class AnalysisFixtures
     /// <summary>
     /// A 2-class classifier on a size x size input (pixels in [0, 1]) whose class-0 logit is
     /// gain * (mean of the pixels in the square region) and class-1 logit is 0: the class depends
-    /// on nothing but the region. Layer "score" is the 2 x 1 x 1 logit map.
+    /// on nothing but the region. Layer "pixels" is an identity 1x1 conv (the C x H x W layer);
+    /// layer "score" is the 2 logits, a Linear over the flattened pixels.
+    /// (A conv whose kernel is the whole input gives wrong sums for batches above 1 in
+    /// TorchSharp 0.107 on CPU, so the score is a Linear.)
     /// </summary>
     public static ConvModel RegionClassifier(int size, int top, int left, int regionSize, float gain = 8f)
     {
@@ -27,8 +30,15 @@ public static class AnalysisFixtures
                 for (int x = left; x < left + regionSize; x++)
                     w[(c * size + y) * size + x] = v;
         var g = new GraphBuilder(3, size, size);
-        int conv = g.Add("score", new Conv2dOp(tensor(w, new long[] { 2, 3, size, size }), null, new long[] { 1, 1 }, new long[] { 0, 0 }, new long[] { 1, 1 }, 1), g.Input);
-        var layers = new LayerTable(new[] { new LayerSpec("score", "Conv", conv, conv, conv, Array.Empty<string>(), w.Length) }, "region");
+        var identity = new float[] { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+        int pixels = g.Add("pixels", new Conv2dOp(tensor(identity, new long[] { 3, 3, 1, 1 }), null, new long[] { 1, 1 }, new long[] { 0, 0 }, new long[] { 1, 1 }, 1), g.Input);
+        int flat = g.Add("flatten", new ReshapeOp(new long[] { 3L * size * size }, "Flatten"), pixels);
+        int score = g.Add("score", new LinearOp(tensor(w, new long[] { 2, 3L * size * size }), null), flat);
+        var layers = new LayerTable(new[]
+        {
+            new LayerSpec("pixels", "Conv", pixels, pixels, pixels, Array.Empty<string>(), 9),
+            new LayerSpec("score", "Linear", score, score, score, Array.Empty<string>(), w.Length),
+        }, "region");
         return new ConvModel("region", "testkit:region", g.Build(), layers,
             new InputSpec(size, size, ResizeMode.Stretch, size, 1f), ModelOutputKind.Logits, new[] { "region", "other" });
     }
