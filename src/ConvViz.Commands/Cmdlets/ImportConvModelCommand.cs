@@ -69,7 +69,15 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
             ? SingleFile(GetResolvedProviderPathFromPSPath(Path!, out _))
             : GetUnresolvedProviderPathFromPSPath(LiteralPath!);
         if (!File.Exists(file)) throw new FileNotFoundException($"Model file '{file}' does not exist.", file);
-        throw new NotSupportedException($"Importing '{file}' needs the importer of issue 3.");
+        // An architecture with a file is a PyTorch state dict for it; otherwise the file is ONNX.
+        if (Architecture is not null)
+        {
+            var built = BuiltInArchitectures.Create(Architecture, 0);
+            try { ConvViz.Engine.Import.StateDict.Load(built, file); }
+            catch { built.Dispose(); throw; }
+            return new Model(built);
+        }
+        return new Model(ConvViz.Engine.Import.OnnxImporter.Import(file));
     }
 
     private string SingleFile(System.Collections.ObjectModel.Collection<string> paths)

@@ -13,9 +13,8 @@ public sealed class ModelArgumentAttribute : ArgumentTransformationAttribute
         return value switch
         {
             Model m => m,
-            // An engine model built by an extension or a test kit.
-            Engine.Models.ConvModel engine => new Model(engine),
             string s => ModelCatalog.Get(s),
+            Engine.Models.ConvModel engine => new Model(engine), // from extensions and the test kit
             null => throw new ArgumentTransformationMetadataException("No model given."),
             _ => throw new ArgumentTransformationMetadataException(
                 $"Cannot use a {value.GetType().Name} as a model. Pass a ConvViz.Model from Import-ConvModel or a built-in name (resnet18, zfnet, alexnet, vgg16)."),

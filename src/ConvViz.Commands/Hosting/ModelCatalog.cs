@@ -30,7 +30,5 @@ internal static class ModelCatalog
             ? CreatePretrained(name)
             : BuiltInArchitectures.Create(name);
 
-    // TODO(issue 3): the ONNX importer provides the embedded ResNet-18.
-    private static ConvModel CreatePretrained(string name)
-        => throw new NotSupportedException($"The pretrained '{name}' is not available in this build.");
+    private static ConvModel CreatePretrained(string name) => Pretrained.Create(name);
 }

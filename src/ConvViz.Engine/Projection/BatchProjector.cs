@@ -23,8 +23,16 @@ public static class BatchProjector
     /// <returns>One C x H x W reconstruction (row-major floats) per target, in input order.</returns>
     public static float[][] Project(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets,
         ProjectionRule rule, int chunk = DefaultChunk)
+        => ProjectActivations(model, images, targets, rule, chunk).Select(p => p.Pixels).ToArray();
+
+    /// <summary>
+    /// As <see cref="Project"/>, also reporting each activation's position and value. A target
+    /// with a negative Y takes the unit's strongest position in its image.
+    /// </summary>
+    public static ProjectedActivation[] ProjectActivations(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets,
+        ProjectionRule rule, int chunk = DefaultChunk)
     {
-        var results = new float[targets.Count][];
+        var results = new ProjectedActivation[targets.Count];
         if (targets.Count == 0) return results;
         Validate(model, images, targets);
         var graph = model.Graph;
@@ -41,15 +49,29 @@ public static class BatchProjector
                 using var inner = NewDisposeScope();
                 var rows = tensor(part.Select(p => (long)p.t.Image).ToArray(), device: images.device);
                 using var rowsTape = tape.Select(rows);
-                var signal = Seed(activation, rows, part.Select(p => p.t).ToArray());
+                var resolved = part.Select(p => Resolve(activation, p.t)).ToArray();
+                var signal = Seed(activation, rows, resolved);
                 var projected = Projector.Project(graph, group.Key, signal, rowsTape, rule).cpu();
                 var data = projected.data<float>().ToArray();
                 long size = data.Length / part.Length;
                 for (int k = 0; k < part.Length; k++)
-                    results[part[k].i] = data.AsSpan((int)(k * size), (int)size).ToArray();
+                {
+                    var t = resolved[k];
+                    float value = activation.dim() == 2 ? activation[t.Image, t.Unit].item<float>() : activation[t.Image, t.Unit, t.Y, t.X].item<float>();
+                    results[part[k].i] = new ProjectedActivation(data.AsSpan((int)(k * size), (int)size).ToArray(), t.Y, t.X, value);
+                }
             }
         }
         return results;
+    }
+
+    // A negative Y asks for the unit's strongest position in the image (first in row-major order on ties).
+    private static ProjectionTarget Resolve(Tensor activation, ProjectionTarget t)
+    {
+        if (t.Y >= 0 || activation.dim() == 2) return t;
+        long width = activation.shape[3];
+        long flat = activation[t.Image, t.Unit].flatten().argmax().item<long>();
+        return t with { Y = flat / width, X = flat % width };
     }
 
     // The layer's activations with everything but the chosen value (or channel) set to zero.
@@ -77,7 +99,7 @@ public static class BatchProjector
             string node = model.Graph.Nodes[t.Node].Name;
             if (t.Unit < 0 || t.Unit >= shape[0])
                 throw new ArgumentOutOfRangeException(nameof(targets), $"Unit {t.Unit} is outside node '{node}', which has units 0..{shape[0] - 1}.");
-            if (shape.Length == 3 && (t.Y < 0 || t.Y >= shape[1] || t.X < 0 || t.X >= shape[2]))
+            if (shape.Length == 3 && t.Y >= 0 && (t.Y >= shape[1] || t.X < 0 || t.X >= shape[2]))
                 throw new ArgumentOutOfRangeException(nameof(targets), $"Position ({t.Y}, {t.X}) is outside node '{node}', whose map is {shape[1]}x{shape[2]}.");
         }
     }

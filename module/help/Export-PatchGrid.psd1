@@ -1,0 +1,36 @@
+@{
+    Synopsis    = 'Draws projections beside their image patches, unit by unit, as in Figure 2 of Zeiler & Fergus.'
+    Description = @'
+Export-PatchGrid collects ConvViz.Projection records and writes one sheet (PNG or JPEG, by the extension of -Path). Each unit gets a block: a grid of its top-k projections (ceil(sqrt(k)) columns, 3x3 for k = 9) beside the grid of the matching image patches; units follow in -Columns columns, labelled with layer and unit. Patches of different sizes are scaled to one -CellSize, keeping their aspect ratio (centred, letterboxed).
+
+Projections are normalised for display one by one. Symmetric (the default, as in the paper's figures) maps 0 to mid-grey and scales by the largest absolute value of that projection over its three channels, so the extreme becomes 0 or 255: byte = 255 * (0.5 + v / (2 * max|v|)). MinMax stretches the smallest value to 0 and the largest to 255. Absolute maps |v| / max|v| to 0..255.
+
+A ConvViz.FeatureMap record (from Get-FeatureMap) is drawn as a grid of heat maps instead.
+
+The file is written to a temporary file beside the target and renamed over it, so a failure never leaves a half-written sheet and an earlier file stays intact.
+'@
+    Parameters  = @{
+        InputObject   = 'ConvViz.Projection records (or one ConvViz.FeatureMap).'
+        Path          = 'The sheet to write: .png, .jpg or .jpeg.'
+        Columns       = 'Units per row. Default 4.'
+        CellSize      = 'Pixels per cell (each projection and patch). Default 64.'
+        Layout        = 'Projections, Patches or Both (default).'
+        Normalization = 'How projections are scaled for display: Symmetric (default), MinMax or Absolute.'
+        PassThru      = 'Return the written file as a FileInfo.'
+    }
+    Inputs      = @(@{ Type = 'ConvViz.Projection'; Description = 'Projections from Invoke-Deconvolution.' })
+    Outputs     = 'With -PassThru, the FileInfo of the sheet.'
+    Examples    = @(
+        @{
+            Title   = 'The top-9 of 8 units of a layer, as one sheet'
+            Code    = @'
+$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$sheet = Join-Path ([IO.Path]::GetTempPath()) 'layer1.png'
+Get-ChildItem $photos -File | Get-TopActivations -Layer layer1.0.conv2 -Unit 0..7 |
+    Invoke-Deconvolution | Export-PatchGrid -Path $sheet -Columns 4 -PassThru
+'@
+            Remarks = 'Writes a sheet of 8 units, each with its 9 projections and 9 patches.'
+        }
+    )
+    Links       = @('Invoke-Deconvolution', 'Export-ConvVizReport', 'Get-FeatureMap')
+}

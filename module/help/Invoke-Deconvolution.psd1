@@ -1,0 +1,48 @@
+@{
+    Synopsis    = 'Projects activations back to pixel space with a deconvnet (Zeiler & Fergus), guided backpropagation or the plain gradient.'
+    Description = @'
+Invoke-Deconvolution takes ConvViz.Activation records (from Get-TopActivations) or one or more images with -Path, -Layer and -Unit, and returns a ConvViz.Projection for each: what in the input made that unit fire.
+
+-Method Deconvnet (the default) follows Zeiler & Fergus (2014) exactly. The image is run forward again and the max-pool switches (the argmax of every pooling window) are recorded. All activations of the layer but the chosen one are set to zero (-KeepFeatureMap keeps the unit's whole map), and the signal goes down layer by layer: a max-pool unpools through its switches (where windows overlap, values routed to one position add up); a ReLU rectifies the signal; a convolution filters with its own weights transposed, without bias, respecting stride, padding, dilation and groups. Batch-norm contributes its linear scale, a residual add sends the signal down both branches, average pools, concatenations, slices, reshapes and linear layers apply their exact linear adjoints. Local response normalisation is passed through unchanged by Deconvnet (the paper's deconvnet has no inverse for it) and differentiated exactly by the other methods.
+
+-Method GuidedBackprop (Springenberg et al. 2015) also masks each ReLU by its forward sign; -Method Gradient (Simonyan et al. 2014) only masks (the plain gradient). All three start from the activation's own value.
+
+A Projection carries the activation, the reconstruction cropped to the unit's receptive field (Reconstruction: 3 x Height x Width floats, RGB, unnormalised; -IncludeFull adds FullReconstruction over the whole model input) and the matching crop of the original image (Patch, PatchHeight x PatchWidth x 3 bytes). Display scaling is done by Export-PatchGrid. Records of one image share one forward pass; images are processed -BatchSize at a time.
+'@
+    Parameters  = @{
+        InputObject    = 'ConvViz.Activation records, usually from Get-TopActivations.'
+        Path           = 'Images to project activations of (wildcards allowed), with -Layer and -Unit.'
+        LiteralPath    = 'Images, taken literally.'
+        Layer          = 'The layer of the unit (with -Path).'
+        Unit           = 'The unit or units (with -Path).'
+        Position       = 'The feature-map position y, x (with -Path). Default: the unit''s strongest position in each image.'
+        Stage          = 'Activation (default), PreActivation or Pooled (with -Path).'
+        Model          = 'The model. Default: the model the records carry, or resnet18.'
+        Method         = 'Deconvnet (default), GuidedBackprop or Gradient.'
+        KeepFeatureMap = 'Keep the unit''s whole feature map instead of the single activation.'
+        IncludeFull    = 'Also return the projection over the whole model input (FullReconstruction).'
+        BatchSize      = 'Images per forward pass. Default 8.'
+    }
+    Inputs      = @(@{ Type = 'ConvViz.Activation'; Description = 'Top activations.' })
+    Outputs     = 'ConvViz.Projection records.'
+    Examples    = @(
+        @{
+            Title   = 'Project the top activations of a few units'
+            Code    = @'
+$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+Get-TopActivations -Path $photos -Layer layer2.0.conv1 -Unit 0..1 -Top 3 | Invoke-Deconvolution
+'@
+            Remarks = 'Six projections: three per unit, each with its patch.'
+        }
+        @{
+            Title   = 'One image, one unit, guided backprop'
+            Code    = @'
+$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer3 -Unit 5 -Method GuidedBackprop |
+    Select-Object Layer, Unit, Value, Height, Width, Peak
+'@
+            Remarks = 'Projects unit 5 of layer3 at its strongest position in the photo.'
+        }
+    )
+    Links       = @('Get-TopActivations', 'Export-PatchGrid')
+}

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using ConvViz.Commands.Hosting;
+using ConvViz.Engine.Graph;
+using ConvViz.Engine.Grid;
+using ConvViz.Engine.Projection;
+using ConvViz.Engine.Report;
+using ConvViz.Engine.TopK;
+
+namespace ConvViz.Commands.Cmdlets;
+
+/// <summary>
+/// Writes one self-contained HTML report: the model's layer geometry, per layer the unit grids
+/// with their patches, and the run's metadata. From projections in the pipeline, from a scan
+/// state, or, with several models, the same units side by side per checkpoint.
+/// </summary>
+[Cmdlet(VerbsData.Export, "ConvVizReport", DefaultParameterSetName = RecordSet, SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportConvVizReportCommand : ConvVizCmdlet
+{
+    private const string RecordSet = "Records";
+    private const string StateSet = "State";
+    private const string EvolutionSet = "Evolution";
+    private readonly List<object> _records = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private string _target = "";
+
+    [Parameter(ParameterSetName = RecordSet, Mandatory = true, ValueFromPipeline = true)]
+    public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
+
+    [Parameter(ParameterSetName = StateSet, Mandatory = true)]
+    public string[] StatePath { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Path { get; set; } = "";
+
+    [Parameter(ParameterSetName = RecordSet)]
+    [Parameter(ParameterSetName = StateSet)]
+    [ModelArgument]
+    public Model? Model { get; set; }
+
+    /// <summary>Checkpoints of one network (feature evolution, the paper's Figure 4).</summary>
+    [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
+    public Model[] Checkpoint { get; set; } = Array.Empty<Model>();
+
+    [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
+    public string ImagePath { get; set; } = "";
+
+    [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
+    [ArgumentCompleter(typeof(Completion.LayerNameCompleter))]
+    public string[] Layer { get; set; } = Array.Empty<string>();
+
+    [Parameter(ParameterSetName = EvolutionSet)]
+    public int[]? Unit { get; set; }
+
+    [Parameter]
+    public string Title { get; set; } = "ConvViz report";
+
+    [Parameter(ParameterSetName = StateSet)]
+    [Parameter(ParameterSetName = EvolutionSet)]
+    [ValidateSet("Deconvnet", "GuidedBackprop", "Gradient", IgnoreCase = true)]
+    public string Method { get; set; } = "Deconvnet";
+
+    [Parameter]
+    [ValidateRange(1, 10000)]
+    public int UnitsPerPage { get; set; } = 100;
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _target = GetUnresolvedProviderPathFromPSPath(Path);
+            StateFiles.EnsureWritable(_target);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Fail(e, "OutputNotWritable", Path);
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var item in InputObject)
+        {
+            if (item?.BaseObject is Projection p) _records.Add(p);
+            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
+                "UnsupportedInput", ErrorCategory.InvalidType, item));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        ConvVizReport report;
+        var units = new List<UnitEntry>();
+        try
+        {
+            report = ParameterSetName switch
+            {
+                StateSet => FromState(units),
+                EvolutionSet => Evolution(units),
+                _ => FromRecords(_records.OfType<Projection>().ToList(), Model, units, null),
+            };
+            if (!ShouldProcess(_target, "Write HTML report")) return;
+            HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage });
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Fail(e, e is IOException or UnauthorizedAccessException ? "WriteFailed" : "ReportFailed", _target);
+            return;
+        }
+        finally { GridEntries.Dispose(units); }
+        if (PassThru) WriteObject(new FileInfo(_target));
+        base.EndProcessing();
+    }
+
+    private ConvVizReport FromRecords(List<Projection> projections, Model? model, List<UnitEntry> owned, int? imageCount)
+    {
+        model ??= projections.Select(p => p.Activation.Model).FirstOrDefault(m => m is not null)
+            ?? (projections.Count > 0 ? ModelCatalog.Get(projections[0].Activation.ModelName) : ModelCatalog.Get(ModelCatalog.DefaultName));
+        var entries = GridEntries.From(projections);
+        owned.AddRange(entries);
+        var order = model.Engine.Layers.All.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        var layers = entries.GroupBy(u => u.Layer)
+            .OrderBy(g => order.TryGetValue(g.Key, out var i) ? i : int.MaxValue)
+            .Select(g => new ReportLayer(g.Key, g.OrderBy(u => u.Unit).ToList(),
+                $"{g.Count()} units, {projections.FirstOrDefault(p => p.Layer == g.Key)?.Method ?? "Deconvnet"} projections"))
+            .ToList();
+        var images = imageCount ?? projections.Select(p => p.ImagePath).Distinct(StringComparer.Ordinal).Count();
+        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, images, _clock.Elapsed, model.Name, model.Source))
+        {
+            Geometry = GeometryTable(model),
+            Layers = layers,
+        };
+    }
+
+    private ConvVizReport FromState(List<UnitEntry> owned)
+    {
+        var states = StatePath.Select(p => ScanStateFile.Load(GetUnresolvedProviderPathFromPSPath(p))).ToList();
+        var state = states.Count == 1 ? states[0] : ScanState.Merge(states);
+        var model = Model ?? ModelCatalog.Get(state.Model.Name);
+        if (ModelIdentity.Of(model.Engine).WeightsSha256 != state.Model.WeightsSha256)
+            throw new ArgumentException($"The scan state was made with other weights than model '{model.Name}' has; pass the scan's model with -Model.");
+        var activations = ActivationRecords.From(state.ToActivations(), model.Name, state.Stage.ToString(), model).ToList();
+        var projections = Project(model, activations);
+        return FromRecords(projections, model, owned, state.Images.Count);
+    }
+
+    private List<Projection> Project(Model model, List<Activation> activations)
+    {
+        var rule = Enum.Parse<ProjectionRule>(Method, true);
+        var requests = activations.Select(a => new ProjectionRequest(a.ImagePath, a.Layer, Enum.Parse<Engine.Models.Stage>(a.Stage), a.Unit, a.Position.Y, a.Position.X)).ToList();
+        var byRequest = requests.Zip(activations).GroupBy(x => x.First).ToDictionary(g => g.Key, g => new Queue<Activation>(g.Select(x => x.Second)));
+        var result = new List<Projection>();
+        foreach (var p in ImageProjector.Run(model.Engine, requests, rule,
+                     badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken))
+        {
+            result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), rule.ToString(), includeFull: false));
+            WriteProgress(new ProgressRecord(3, "Projecting for the report", $"{result.Count} of {requests.Count}") { PercentComplete = 100 * result.Count / Math.Max(1, requests.Count) });
+        }
+        return result;
+    }
+
+    private ConvVizReport Evolution(List<UnitEntry> owned)
+    {
+        var folder = GetUnresolvedProviderPathFromPSPath(ImagePath);
+        var files = Directory.Exists(folder) ? Engine.Image.ImageFileTypes.InDirectory(folder, recurse: true).ToList() : new List<string> { folder };
+        var rows = new Dictionary<(string, int), UnitEntry?[]>();
+        for (int m = 0; m < Checkpoint.Length; m++)
+        {
+            var model = Checkpoint[m];
+            var scan = new ActivationScanner(model.Engine, new ScanOptions { Layers = Layer, Units = Unit, K = 1, Device = model.Engine.Device.type == TorchSharp.DeviceType.CPU ? "cpu" : "cuda" })
+                .Scan(files, p => WriteProgress(GetTopActivationsCommand.ProgressFor(p, 4)),
+                    e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), StopToken);
+            var activations = ActivationRecords.From(scan.Activations, model.Name, "Activation", model).ToList();
+            foreach (var entry in GridEntries.From(Project(model, activations)))
+            {
+                owned.Add(entry);
+                if (!rows.TryGetValue((entry.Layer, entry.Unit), out var cells)) rows[(entry.Layer, entry.Unit)] = cells = new UnitEntry?[Checkpoint.Length];
+                cells[m] = entry;
+            }
+        }
+        var first = Checkpoint[0];
+        var names = Checkpoint.Select((c, i) => $"{i + 1}: {c.Name} ({c.Source})").ToList();
+        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, files.Count, _clock.Elapsed, first.Name, first.Source))
+        {
+            Geometry = GeometryTable(first),
+            Evolution = new FeatureEvolution("Feature evolution: the strongest patch of each unit, per checkpoint", names,
+                rows.OrderBy(r => r.Key.Item1, StringComparer.Ordinal).ThenBy(r => r.Key.Item2)
+                    .Select(r => new FeatureEvolutionRow(r.Key.Item1, r.Key.Item2, r.Value)).ToList()),
+        };
+    }
+
+    private static ReportTable GeometryTable(Model model)
+    {
+        var rows = LayerRecords.For(model, null).Select(l => (IReadOnlyList<string>)new[]
+        {
+            l.Name, l.Kind, l.OutputShape, l.PooledShape,
+            l.Global ? "all" : $"{l.ReceptiveField}×{l.ReceptiveFieldWidth}",
+            l.Global ? "" : l.Jump.ToString(), l.Global ? "" : l.Start.ToString(), l.Parameters.ToString("N0"),
+        }).ToList();
+        return new ReportTable(new[] { "Layer", "Kind", "Output (C×H×W)", "Pooled", "Receptive field", "Jump", "Start", "Parameters" }, rows);
+    }
+}

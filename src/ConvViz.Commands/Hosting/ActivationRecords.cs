@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+using System.Linq;
+using ConvViz.Engine.TopK;
+
+namespace ConvViz.Commands.Hosting;
+
+/// <summary>Engine top-k entries as pipeline records.</summary>
+internal static class ActivationRecords
+{
+    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, string modelName, string stage, Model? model)
+        => entries.Select(a => new Activation
+        {
+            ModelName = modelName,
+            Layer = a.Layer,
+            Stage = stage,
+            Unit = a.Unit,
+            Rank = a.Rank,
+            Value = a.Value,
+            ImagePath = a.ImagePath,
+            Position = new FeaturePosition(a.Y, a.X),
+            PatchBox = PatchBox.From(a.ImageBox),
+            InputBox = PatchBox.From(a.InputBox),
+            ContentHash = a.ContentHash,
+            Model = model,
+        });
+}
