@@ -21,6 +21,9 @@
         'Get-FeatureMap'
         'Get-ConvModelOutput'
         'Export-ConvVizReport'
+        'Measure-OcclusionSensitivity'
+        'Export-HeatMap'
+        'Measure-Invariance'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -53,6 +53,31 @@ public abstract class ConvVizCmdlet : PSCmdlet
         foreach (var item in SessionState.InvokeProvider.Item.Get(new[] { path }, force: true, literalPath: true)) WriteObject(item);
     }
 
+    /// <summary>The -Model given, or the default model (terminating error "ModelUnavailable" when it cannot be loaded).</summary>
+    protected Model ModelOrDefault(Model? model)
+    {
+        if (model is not null) return model;
+        try { return Hosting.ModelCatalog.Get(Hosting.ModelCatalog.DefaultName); }
+        catch (Exception e) { Fail(e, "ModelUnavailable", Hosting.ModelCatalog.DefaultName); throw; }
+    }
+
+    /// <summary>Write-Progress for an analysis step; the same id per cmdlet call.</summary>
+    protected void Progress(int id, string activity, string status, int done, int total)
+    {
+        var record = new ProgressRecord(id, activity, status) { PercentComplete = total <= 0 ? 0 : (int)(100L * done / total) };
+        if (done >= total) record.RecordType = ProgressRecordType.Completed;
+        WriteProgress(record);
+    }
+
+    /// <summary>
+    /// An output path for one of several inputs: "{0}" in <paramref name="pattern"/> becomes
+    /// the input's file name without extension, so one pipeline can write one file per image.
+    /// </summary>
+    protected string OutputPathFor(string pattern, string inputPath)
+        => GetUnresolvedProviderPathFromPSPath(pattern.Contains("{0}", StringComparison.Ordinal)
+            ? pattern.Replace("{0}", Path.GetFileNameWithoutExtension(inputPath), StringComparison.Ordinal)
+            : pattern);
+
     /// <summary>Resolves -Path (wildcards) or -LiteralPath to provider paths of existing items.</summary>
     protected IEnumerable<string> ResolvePaths(string[]? paths, bool literal)
     {
