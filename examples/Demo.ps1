@@ -50,7 +50,22 @@ foreach ($name in $Layer) {
 Export-FilterGrid -Model $model -Path (Join-Path $OutputPath 'filters.png')
 Write-Host "  wrote $(Join-Path $OutputPath 'filters.png')"
 
+# Occlusion sensitivity (section 4.2): where does hiding part of the photo change the features most?
+Write-Host "`nOcclusion sensitivity and invariance" -ForegroundColor Cyan
+$occluded = @($photos | Where-Object Name -in 'chelsea.png', 'motorcycle_left.png' | Select-Object -First 2)
+if ($occluded.Count -eq 0) { $occluded = @($photos | Select-Object -First 2) }
+$occlusion = @($occluded | ForEach-Object { Measure-OcclusionSensitivity -LiteralPath $_.FullName -Model $model -PatchSize 48 -Stride 16 })
+foreach ($o in $occlusion) {
+    $heat = Join-Path $OutputPath ("occlusion-{0}.png" -f [IO.Path]::GetFileNameWithoutExtension($o.ImagePath))
+    $o | Export-HeatMap -Path $heat -Map Distance -Overlay | Out-Null
+    Write-Host "  wrote $heat"
+}
+# Invariance (Figure 5): how far the features move as the photo is shifted.
+$invariance = @(Measure-Invariance -LiteralPath $occluded[0].FullName -Model $model -Transform Translate -Range (-48, -32, -16, 0, 16, 32, 48) -ChartPath (Join-Path $OutputPath 'invariance.png'))
+Write-Host "  wrote $(Join-Path $OutputPath 'invariance.png')"
+
 $report = Join-Path $OutputPath 'report.html'
-$projections | Export-ConvVizReport -Model $model -Path $report -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) photos"
+@($projections) + $occlusion + $invariance |
+    Export-ConvVizReport -Model $model -Path $report -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) photos"
 Write-Host "  wrote $report"
 Write-Host ("Done in {0:F0} s." -f $clock.Elapsed.TotalSeconds) -ForegroundColor Cyan

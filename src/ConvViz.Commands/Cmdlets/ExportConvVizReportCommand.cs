@@ -91,15 +91,15 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     {
         foreach (var item in InputObject)
         {
-            if (item?.BaseObject is Projection p) _records.Add(p);
-            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
+            if (item?.BaseObject is Projection or OcclusionMap or InvariancePoint) _records.Add(item.BaseObject);
+            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection, ConvViz.OcclusionMap and ConvViz.InvariancePoint records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
                 "UnsupportedInput", ErrorCategory.InvalidType, item));
         }
     }
 
     protected override void EndProcessing()
     {
-        ConvVizReport report;
+        ConvVizReport? report = null;
         var units = new List<UnitEntry>();
         try
         {
@@ -109,6 +109,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
                 EvolutionSet => Evolution(units),
                 _ => FromRecords(_records.OfType<Projection>().ToList(), Model, units, null),
             };
+            report = WithAnalyses(report);
             if (!ShouldProcess(_target, "Write HTML report")) return;
             HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage });
         }
@@ -117,7 +118,11 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
             Fail(e, e is IOException or UnauthorizedAccessException ? "WriteFailed" : "ReportFailed", _target);
             return;
         }
-        finally { GridEntries.Dispose(units); }
+        finally
+        {
+            GridEntries.Dispose(units);
+            if (report is not null) ReportSections.Release(report);
+        }
         if (PassThru) WriteFileItem(_target);
         base.EndProcessing();
     }
@@ -197,6 +202,28 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
                 rows.OrderBy(r => r.Key.Item1, StringComparer.Ordinal).ThenBy(r => r.Key.Item2)
                     .Select(r => new FeatureEvolutionRow(r.Key.Item1, r.Key.Item2, r.Value)).ToList()),
         };
+    }
+
+    // Occlusion heat maps and invariance charts that came down the pipeline.
+    private ConvVizReport WithAnalyses(ConvVizReport report)
+    {
+        var occlusion = new List<OcclusionEntry>();
+        foreach (var o in _records.OfType<OcclusionMap>())
+            foreach (var kind in ReportSections.KindsOf(o.Result))
+            {
+                var what = kind switch
+                {
+                    Engine.Analysis.OcclusionMapKind.Probability => $"probability of {o.ClassName ?? o.Class?.ToString()}",
+                    Engine.Analysis.OcclusionMapKind.Distance => "cosine distance of the features from the unoccluded image",
+                    _ => $"total activation of {o.Layer} unit {o.Unit}",
+                };
+                occlusion.Add(ReportSections.Occlusion(o.Result, kind, o.ImagePath, $"{System.IO.Path.GetFileName(o.ImagePath)}: {what}",
+                    $"{o.PatchSize}×{o.PatchSize} occluder, stride {o.Stride}, {o.Fill} fill; model {o.ModelName}"));
+            }
+        var points = _records.OfType<InvariancePoint>().Select(p => new Engine.Analysis.InvarianceMeasurement(
+            Enum.Parse<Engine.Analysis.InvarianceTransform>(p.Transform, true), p.Amount, p.Layer, p.Distance, p.Class, p.ClassName, p.Probability)).ToList();
+        var charts = points.Count > 0 ? InvarianceCharts.From(points) : Array.Empty<InvarianceChart>();
+        return report with { Occlusion = report.Occlusion.Concat(occlusion).ToList(), Charts = report.Charts.Concat(charts).ToList() };
     }
 
     private static ReportTable GeometryTable(Model model)
