@@ -20,6 +20,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'ConvViz.psd1')
 New-Item -ItemType Directory -Force $OutputPath | Out-Null
 $clock = [Diagnostics.Stopwatch]::StartNew()
+$started = Get-Date
 
 $model = Import-ConvModel
 Write-Host "Model: $($model.Name), $($model.Source)" -ForegroundColor Cyan
@@ -66,6 +67,6 @@ Write-Host "  wrote $(Join-Path $OutputPath 'invariance.png')"
 
 $report = Join-Path $OutputPath 'report.html'
 @($projections) + $occlusion + $invariance |
-    Export-ConvVizReport -Model $model -Path $report -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) photos"
+    Export-ConvVizReport -Model $model -Path $report -Started $started -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) photos"
 Write-Host "  wrote $report"
 Write-Host ("Done in {0:F0} s." -f $clock.Elapsed.TotalSeconds) -ForegroundColor Cyan

@@ -17,6 +17,7 @@ The file is written atomically (temporary file, then rename).
         Layer        = 'Layers for the feature-evolution view.'
         Unit         = 'Units for the feature-evolution view. Default: all.'
         Title        = 'The report''s title.'
+        Started      = 'When the run began, for the time taken shown in the report. Default: when Export-ConvVizReport started, which covers a pipeline that streams into it.'
         Method       = 'Projection method for -StatePath and -Checkpoint: Deconvnet (default), GuidedBackprop or Gradient.'
         UnitsPerPage = 'Units per page within a layer. Default 100.'
         Normalization = 'How projections are scaled for display: Robust (default), Symmetric, MinMax or Absolute, as for Export-PatchGrid.'

@@ -61,6 +61,10 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     [Parameter]
     public string Title { get; set; } = "ConvViz report";
 
+    /// <summary>When the run began, for the report's "time taken" (default: when this command started).</summary>
+    [Parameter]
+    public DateTime? Started { get; set; }
+
     [Parameter(ParameterSetName = StateSet)]
     [Parameter(ParameterSetName = EvolutionSet)]
     [ValidateSet("Deconvnet", "GuidedBackprop", "Gradient", IgnoreCase = true)]
@@ -144,7 +148,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
                 $"{g.Count()} units, {projections.FirstOrDefault(p => p.Layer == g.Key)?.Method ?? "Deconvnet"} projections"))
             .ToList();
         var images = imageCount ?? projections.Select(p => p.ImagePath).Distinct(StringComparer.Ordinal).Count();
-        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, images, _clock.Elapsed, model.Name, model.Source))
+        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, images, Elapsed, model.Name, model.Source))
         {
             Geometry = GeometryTable(model),
             Layers = layers,
@@ -199,7 +203,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         }
         var first = Checkpoint[0];
         var names = Checkpoint.Select((c, i) => $"{i + 1}: {c.Name} ({c.Source})").ToList();
-        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, files.Count, _clock.Elapsed, first.Name, first.Source))
+        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, files.Count, Elapsed, first.Name, first.Source))
         {
             Geometry = GeometryTable(first),
             Evolution = new FeatureEvolution("Feature evolution: the strongest patch of each unit, per checkpoint", names,
@@ -229,6 +233,8 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         var charts = points.Count > 0 ? InvarianceCharts.From(points) : Array.Empty<InvarianceChart>();
         return report with { Occlusion = report.Occlusion.Concat(occlusion).ToList(), Charts = report.Charts.Concat(charts).ToList() };
     }
+
+    private TimeSpan Elapsed => Started is { } t ? DateTime.Now - t.ToLocalTime() : _clock.Elapsed;
 
     private static ReportTable GeometryTable(Model model)
     {
