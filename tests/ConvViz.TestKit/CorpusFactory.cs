@@ -160,6 +160,15 @@ public static class CorpusFactory
         return cases;
     }
 
+    /// <summary>A width x height PNG of one colour.</summary>
+    public static string Solid(string path, int width, int height, byte r, byte g, byte b)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var img = new Image<Rgb24>(width, height, new Rgb24(r, g, b));
+        img.SaveAsPng(path);
+        return path;
+    }
+
     private static string Save(string dir, string name, Action<string> write)
     {
         var p = Path.Combine(dir, name);

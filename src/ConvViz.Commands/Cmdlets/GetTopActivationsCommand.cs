@@ -91,7 +91,14 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e switch { LayerNotFoundException => "LayerNotFound", ArgumentOutOfRangeException => "UnitOutOfRange", _ => "InvalidScan" }, Layer);
+            Fail(e, e switch
+            {
+                LayerNotFoundException => "LayerNotFound",
+                ArgumentOutOfRangeException => "UnitOutOfRange",
+                UnauthorizedAccessException or System.IO.IOException => "OutputNotWritable",
+                ArgumentException when Shard is not null && e.Message.StartsWith("Shard ", StringComparison.Ordinal) => "InvalidShard",
+                _ => "InvalidScan",
+            }, e is UnauthorizedAccessException or System.IO.IOException ? StatePath : e.Message.StartsWith("Shard ", StringComparison.Ordinal) ? Shard : Layer);
         }
     }
 
@@ -120,7 +127,8 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is ScanStateException ? "InvalidStateFile" : "ScanFailed", (object?)StatePath ?? Layer);
+            Fail(e, e switch { ScanStateException => "InvalidStateFile", InsufficientMemoryException => "InsufficientMemory", _ => "ScanFailed" },
+                (object?)StatePath ?? Layer);
             return;
         }
         WriteProgress(new ProgressRecord(activity, "Scanning images", "Done") { RecordType = ProgressRecordType.Completed });

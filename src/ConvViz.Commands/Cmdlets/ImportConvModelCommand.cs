@@ -88,6 +88,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
         FileNotFoundException => "ModelFileNotFound",
         ArgumentException when e.Message.StartsWith("Unknown architecture", StringComparison.Ordinal) => "UnknownArchitecture",
         ArgumentException when e.Message.StartsWith("Unknown device", StringComparison.Ordinal) || e.Message.Contains("CUDA") => "DeviceUnavailable",
+        ConvViz.Engine.Import.StateDictMismatchException => "StateDictMismatch",
         InvalidDataException => "InvalidModelFile",
         NotSupportedException => "UnsupportedModel",
         _ => "ModelImportFailed",

@@ -29,12 +29,25 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (IOException e)
+        {
+            TryDelete(temp);
+            // The OS names the temporary file; the user asked for the target.
+            throw new IOException($"Cannot write '{full}': {e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal)}. {Unchanged(full)}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            TryDelete(temp);
+            throw new UnauthorizedAccessException($"Cannot write '{full}': {e.Message}. {Unchanged(full)}", e);
+        }
         catch
         {
             TryDelete(temp);
             throw;
         }
     }
+
+    private static string Unchanged(string full) => File.Exists(full) ? "The existing file is unchanged." : "Nothing was written.";
 
     private static void TryDelete(string temp)
     {

@@ -38,8 +38,21 @@ public static class NameMatch
         return candidates
             .Select(c => (Name: c, Distance: Distance(w, c.ToLowerInvariant())))
             .Where(x => x.Distance <= Math.Max(2, w.Length / 3))
-            .OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal)
+            // Among equally close names, the nearest number first: conv6 suggests conv5 before conv1.
+            .OrderBy(x => x.Distance).ThenBy(x => NumberGap(w, x.Name)).ThenBy(x => x.Name, StringComparer.Ordinal)
             .Take(3).Select(x => x.Name).ToList();
+    }
+
+    private static long NumberGap(string a, string b)
+    {
+        static long? Trailing(string s)
+        {
+            int i = s.Length;
+            while (i > 0 && char.IsAsciiDigit(s[i - 1])) i--;
+            return i < s.Length && s.Length - i <= 9 ? long.Parse(s[i..], System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+        var x = Trailing(a); var y = Trailing(b);
+        return x is null || y is null ? long.MaxValue : Math.Abs(x.Value - y.Value);
     }
 
     public static int Distance(string a, string b)

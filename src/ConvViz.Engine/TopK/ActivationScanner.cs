@@ -159,7 +159,12 @@ public sealed class ActivationScanner
                     skipped += batch.Skipped;
                     if (batch.Count > 0)
                     {
-                        RunBatch(store, batch, nodes, device);
+                        try { RunBatch(store, batch, nodes, device); }
+                        catch (Exception e) when (AllocationFailure.Is(e))
+                        {
+                            // The state file still holds every earlier batch, so a resume with a lower -BatchSize loses nothing.
+                            throw AllocationFailure.ForBatch(e, batch.Count, o.BatchSize, device.ToString());
+                        }
                         foreach (var item in batch.Items)
                         {
                             var img = new StateImage(item.Sequence, item.Path, item.ContentHash, item.Geometry);

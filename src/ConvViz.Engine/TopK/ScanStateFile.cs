@@ -41,6 +41,12 @@ public static class ScanStateFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (IOException e)
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+            // The OS names the temporary file; the user asked for the state file, which is unchanged.
+            throw new IOException($"Cannot write scan state '{full}': {e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal)}. The previous state is unchanged; free space and run the same command again to resume.", e);
+        }
         catch
         {
             try { File.Delete(temp); } catch (IOException) { }

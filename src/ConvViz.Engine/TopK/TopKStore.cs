@@ -156,6 +156,8 @@ public sealed class TopKStore : IDisposable
         public TopKTable Snapshot()
         {
             int rows = (int)_values.shape[0];
+            // TorchSharp 0.107's data<T>().ToArray() throws on an empty tensor (a scan whose every image was unreadable).
+            if (rows == 0 || Spec.Units.Count == 0) return TopKTable.Empty(Spec.Units.Count);
             using var v = _values.cpu();
             using var s = _seqs.cpu();
             using var p = _positions.cpu();
