@@ -73,20 +73,18 @@ function Get-Peak {
     if (Test-Path /proc/self/status) { return [long](((Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }) -split '\s+')[1]) * 1024 }
     return [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
 }
-Import-Module '{0}'
-$model = if ('{1}' -eq 'resnet18') {{ Import-ConvModel -Device cpu }} else {{ Import-ConvModel -Architecture '{1}' -Device cpu }}
-$files = @(Get-ChildItem -LiteralPath '{2}' -File | Sort-Object Name | Select-Object -First {3} | ForEach-Object FullName)
+Import-Module '@MODULE@'
+$model = if ('@ARCH@' -eq 'resnet18') { Import-ConvModel -Device cpu } else { Import-ConvModel -Architecture '@ARCH@' -Device cpu }
+$files = @(Get-ChildItem -LiteralPath '@FOLDER@' -File | Sort-Object Name | Select-Object -First @COUNT@ | ForEach-Object FullName)
 $before = Get-Peak
 $clock = [Diagnostics.Stopwatch]::StartNew()
-$n = @(Get-TopActivations -LiteralPath $files -Model $model -Layer {4} -BatchSize {5}).Count
+$n = @(Get-TopActivations -LiteralPath $files -Model $model -Layer @LAYERS@ -BatchSize @BATCH@).Count
 $seconds = $clock.Elapsed.TotalSeconds
-[GC]::Collect()
-'RESULT ' + (@{{ images = $files.Count; records = $n; peakBeforeScan = $before; peak = (Get-Peak); seconds = $seconds }} | ConvertTo-Json -Compress)
+'RESULT ' + (@{ images = $files.Count; records = $n; peakBeforeScan = $before; peak = (Get-Peak); seconds = $seconds } | ConvertTo-Json -Compress)
 '@
     $layers = ($Layer | ForEach-Object { "'$_'" }) -join ','
-    # Braces of the child script are doubled for -f; undo that for the first function.
-    $text = $script -replace '(?s)^(.*?Import-Module)', { $_.Groups[1].Value } 
-    $text = $text -f (Join-Path $ModulePath 'ConvViz.psd1'), $Architecture, $Folder, $Count, $layers, $BatchSize
+    $text = $script.Replace('@MODULE@', (Join-Path $ModulePath 'ConvViz.psd1')).Replace('@ARCH@', $Architecture).Replace('@FOLDER@', $Folder).
+        Replace('@COUNT@', "$Count").Replace('@LAYERS@', $layers).Replace('@BATCH@', "$BatchSize")
     $cmd = Get-PwshCommand
     $rest = @($cmd | Select-Object -Skip 1)
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($text))

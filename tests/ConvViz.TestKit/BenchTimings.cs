@@ -100,3 +100,25 @@ public static class BenchTimings
         => paths.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal)
             .Select((p, i) => new ImageRequest(i, p)).ToList();
 }
+
+/// <summary>Projection timings below the cmdlets, to tune BatchProjector's chunk size.</summary>
+public static class BenchProjection
+{
+    /// <summary>
+    /// Seconds to project units 0..units-1 of <paramref name="layer"/> at their strongest
+    /// position in each of the images (images x units targets) in chunks of <paramref name="chunk"/>.
+    /// </summary>
+    public static double Project(ConvModel model, string[] paths, string layer, int units, int chunk)
+    {
+        using var scope = NewDisposeScope();
+        var planes = paths.Select(p => { using var img = ImageDecoder.Decode(p); return ImageFitter.Fit(img, model.Input).Pixels; }).ToArray();
+        var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+        int node = model.Layers.Get(layer).NodeFor(Stage.Activation);
+        var targets = new List<ConvViz.Engine.Projection.ProjectionTarget>();
+        for (int i = 0; i < paths.Length; i++)
+            for (int u = 0; u < units; u++) targets.Add(new ConvViz.Engine.Projection.ProjectionTarget(i, node, u, -1, -1, false));
+        var clock = Stopwatch.StartNew();
+        _ = ConvViz.Engine.Projection.BatchProjector.ProjectActivations(model, input, targets, ConvViz.Engine.Graph.ProjectionRule.Deconvnet, chunk);
+        return clock.Elapsed.TotalSeconds;
+    }
+}
