@@ -181,8 +181,6 @@ Describe 'Real photos' {
     }
 
     It 'uses the pretrained ResNet-18 (a feature extractor) by default' {
-        $available = try { $null = Import-ConvModel -ErrorAction Stop; $true } catch { $false }
-        if (-not $available) { Set-ItResult -Skipped -Because 'the pretrained ResNet-18 comes with the ONNX importer (branch onnx), not yet merged into main'; return }
         $m = Measure-OcclusionSensitivity -Path $Photo -PatchSize 64 -Stride 56
         $m.Class | Should -BeNullOrEmpty
         $m.Distance.Length | Should -Be ($m.Rows * $m.Cols)

@@ -153,15 +153,21 @@ Describe 'Errors' {
 }
 
 Describe 'Help' {
-    It '<Command> has examples that run' -ForEach @(@{ Command = 'Import-ConvModel' }, @{ Command = 'Get-ConvLayer' }) {
+    It '<Command> has a synopsis, documented parameters and examples that run' -ForEach @(
+        (Import-PowerShellDataFile (Join-Path $ModulePath 'ConvViz.psd1')).CmdletsToExport | ForEach-Object { @{ Command = $_ } }
+    ) {
         $help = Get-Help $Command -Full
+        ($help.Synopsis | Out-String).Trim() | Should -Not -BeLike "$Command*" -Because 'the synopsis comes from the MAML help, not the generated stub'
         $help.examples.example.Count | Should -BeGreaterThan 0
-        foreach ($example in $help.examples.example) {
-            $code = ($example.code | Out-String).Trim()
-            $result = & ([scriptblock]::Create($code))
-            $result | Should -Not -BeNullOrEmpty -Because "example '$($example.title)' must produce output"
-        }
-        $help.parameters.parameter | ForEach-Object { ($_.description | Out-String).Trim() | Should -Not -BeNullOrEmpty }
+        $help.parameters.parameter | ForEach-Object { ($_.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($_.name) is documented" }
+        Push-Location TestDrive:
+        try {
+            foreach ($example in $help.examples.example) {
+                $code = ($example.code | Out-String).Trim()
+                $result = & ([scriptblock]::Create($code))
+                $result | Should -Not -BeNullOrEmpty -Because "example '$($example.title)' must produce output"
+            }
+        } finally { Pop-Location }
     }
 }
 

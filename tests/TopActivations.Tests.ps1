@@ -128,13 +128,10 @@ Describe 'Equality with brute force' {
 
 Describe 'Shards, state files and resume' {
     BeforeAll {
-        if ($HasScan) {
-            $script:Single = @(Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv1, conv5 -Top 3 -BatchSize 4)
-        }
+        $script:Single = @(Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv1, conv5 -Top 3 -BatchSize 4)
     }
 
     It 'three shards merged equal one run' {
-        if (-not ($HasScan -and $HasMerge)) { Set-ItResult -Skipped -Because 'the top-k cmdlets are not implemented yet'; return }
         $states = foreach ($i in 1..3) {
             $s = Join-Path $TestDrive "shard$i.json"
             $null = Get-TopActivations -Path $Noise -Model $AlexNet -Layer conv1, conv5 -Top 3 -BatchSize 4 -Shard "$i/3" -StatePath $s

@@ -19,6 +19,7 @@ The file is written atomically (temporary file, then rename).
         Title        = 'The report''s title.'
         Method       = 'Projection method for -StatePath and -Checkpoint: Deconvnet (default), GuidedBackprop or Gradient.'
         UnitsPerPage = 'Units per page within a layer. Default 100.'
+        Normalization = 'How projections are scaled for display: Robust (default), Symmetric, MinMax or Absolute, as for Export-PatchGrid.'
         PassThru     = 'Return the written file as a FileInfo.'
     }
     Inputs      = @(@{ Type = 'ConvViz.Projection'; Description = 'Projections from Invoke-Deconvolution.' })

@@ -3,7 +3,7 @@
     Description = @'
 Export-PatchGrid collects ConvViz.Projection records and writes one sheet (PNG or JPEG, by the extension of -Path). Each unit gets a block: a grid of its top-k projections (ceil(sqrt(k)) columns, 3x3 for k = 9) beside the grid of the matching image patches; units follow in -Columns columns, labelled with layer and unit. Patches of different sizes are scaled to one -CellSize, keeping their aspect ratio (centred, letterboxed).
 
-Projections are normalised for display one by one. Symmetric (the default, as in the paper's figures) maps 0 to mid-grey and scales by the largest absolute value of that projection over its three channels, so the extreme becomes 0 or 255: byte = 255 * (0.5 + v / (2 * max|v|)). MinMax stretches the smallest value to 0 and the largest to 255. Absolute maps |v| / max|v| to 0..255.
+Projections are normalised for display one by one, over their three channels together, as a contrast stretch around zero like the paper's figures: zero is mid-grey. Robust (the default) scales by p, the 99th percentile of the non-zero |v| of that projection, and clips beyond it: byte = 255 * clamp(0.5 + v / (2p)); a few extreme pixels then cannot wash out the faint, spread-out projections of deep layers. Symmetric scales by the largest |v| instead, so the extreme becomes exactly 0 or 255: byte = 255 * (0.5 + v / (2 * max|v|)). MinMax stretches the smallest value to 0 and the largest to 255. Absolute maps |v| / max|v| to 0..255.
 
 A ConvViz.FeatureMap record (from Get-FeatureMap) is drawn as a grid of heat maps instead.
 
@@ -15,7 +15,7 @@ The file is written to a temporary file beside the target and renamed over it, s
         Columns       = 'Units per row. Default 4.'
         CellSize      = 'Pixels per cell (each projection and patch). Default 64.'
         Layout        = 'Projections, Patches or Both (default).'
-        Normalization = 'How projections are scaled for display: Symmetric (default), MinMax or Absolute.'
+        Normalization = 'How projections are scaled for display: Robust (default), Symmetric, MinMax or Absolute (see the description).'
         PassThru      = 'Return the written file as a FileInfo.'
     }
     Inputs      = @(@{ Type = 'ConvViz.Projection'; Description = 'Projections from Invoke-Deconvolution.' })

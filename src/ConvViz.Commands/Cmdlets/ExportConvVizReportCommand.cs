@@ -71,6 +71,10 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     public int UnitsPerPage { get; set; } = 100;
 
     [Parameter]
+    [ValidateSet("Robust", "Symmetric", "MinMax", "Absolute", IgnoreCase = true)]
+    public string Normalization { get; set; } = "Robust";
+
+    [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void BeginProcessing()
@@ -111,7 +115,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
             };
             report = WithAnalyses(report);
             if (!ShouldProcess(_target, "Write HTML report")) return;
-            HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage });
+            HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage, Normalization = Enum.Parse<Engine.Grid.NormalizationMode>(Normalization, true) });
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

@@ -40,8 +40,8 @@ public sealed class ExportPatchGridCommand : ConvVizCmdlet
     public string Layout { get; set; } = "Both";
 
     [Parameter]
-    [ValidateSet("Symmetric", "MinMax", "Absolute", IgnoreCase = true)]
-    public string Normalization { get; set; } = "Symmetric";
+    [ValidateSet("Robust", "Symmetric", "MinMax", "Absolute", IgnoreCase = true)]
+    public string Normalization { get; set; } = "Robust";
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }

@@ -15,6 +15,8 @@ namespace ConvViz.Engine.Grid;
 ///   positive) or 0 (if negative); -m -> 0, +m -> 1.</item>
 /// <item><see cref="NormalizationMode.MinMax"/>: t = (v - min) / (max - min); min -> 0, max -> 1.</item>
 /// <item><see cref="NormalizationMode.Absolute"/>: t = |v| / m; 0 -> 0, +-m -> 1.</item>
+/// <item><see cref="NormalizationMode.Robust"/>: t = clamp(0.5 + v / (2 p)), p = the 99th
+///   percentile (nearest rank) of the non-zero |v|; 0 -> 0.5, |v| >= p -> 0 or 1.</item>
 /// </list>
 /// Degenerate images (all zero for Symmetric/Absolute, constant for MinMax) map to 0.5,
 /// 0 and 0.5 respectively. NaN and infinities count as 0 (a display must never throw).
@@ -35,11 +37,13 @@ public static class DisplayNormalization
             float a = MathF.Abs(v);
             if (a > absMax) absMax = a;
         }
+        float robust = mode == NormalizationMode.Robust ? Percentile99(values, absMax) : 0;
         for (int i = 0; i < values.Length; i++)
         {
             float v = Finite(values[i]);
             float t = mode switch
             {
+                NormalizationMode.Robust => robust > 0 ? 0.5f + v / (2 * robust) : 0.5f,
                 NormalizationMode.Symmetric => absMax > 0 ? 0.5f + v / (2 * absMax) : 0.5f,
                 NormalizationMode.MinMax => max > min ? (v - min) / (max - min) : 0.5f,
                 NormalizationMode.Absolute => absMax > 0 ? MathF.Abs(v) / absMax : 0f,
@@ -48,6 +52,18 @@ public static class DisplayNormalization
             result[i] = Math.Clamp(t, 0f, 1f);
         }
         return result;
+    }
+
+    // Nearest-rank 99th percentile of the non-zero magnitudes; falls back to the maximum.
+    private static float Percentile99(ReadOnlySpan<float> values, float absMax)
+    {
+        var mags = new System.Collections.Generic.List<float>(values.Length);
+        foreach (float raw in values) { float a = MathF.Abs(Finite(raw)); if (a > 0) mags.Add(a); }
+        if (mags.Count == 0) return 0;
+        mags.Sort();
+        int rank = (int)Math.Ceiling(0.99 * mags.Count) - 1;
+        float p = mags[Math.Clamp(rank, 0, mags.Count - 1)];
+        return p > 0 ? p : absMax;
     }
 
     /// <summary>[0, 1] to a byte: round(255 t), clamped.</summary>

@@ -9,4 +9,10 @@ public enum NormalizationMode
     MinMax,
     /// <summary>v -> |v| / m, m = max |v|: magnitude only, zero is black.</summary>
     Absolute,
+    /// <summary>
+    /// As Symmetric, with m the 99th percentile of the non-zero |v| and values beyond it
+    /// clipped: a few extreme pixels no longer wash out the faint, spread-out projections of
+    /// deep layers. The default for sheets and reports.
+    /// </summary>
+    Robust,
 }
