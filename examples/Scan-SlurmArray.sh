@@ -35,8 +35,11 @@ set -euo pipefail
 
 IMAGE_DIR=${1:?usage: Scan-SlurmArray.sh IMAGE_DIR [WORK_DIR]}
 WORK_DIR=${2:-$PWD/convviz}
-# Under sbatch the script runs from a spool copy, so its own folder is only known before submission.
-SCRIPT_DIR=${CONVVIZ_EXAMPLES:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+# Under sbatch the script runs from a spool copy, so its own folder is only known before
+# submission; submitted with plain sbatch, it assumes sbatch ran in the repository root.
+if [[ -n "${CONVVIZ_EXAMPLES:-}" ]]; then SCRIPT_DIR=$CONVVIZ_EXAMPLES
+elif [[ -n "${SLURM_JOB_ID:-}" ]]; then SCRIPT_DIR=${SLURM_SUBMIT_DIR:-$PWD}/examples
+else SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); fi
 MODULE=${CONVVIZ_MODULE:-$SCRIPT_DIR/../out/ConvViz}
 LAYERS=${CONVVIZ_LAYERS:-conv1,layer1,layer2,layer3,layer4}
 UNITS=${CONVVIZ_UNITS:-0..63}
