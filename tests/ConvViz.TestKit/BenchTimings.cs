@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using ConvViz.Engine.Image;
+using ConvViz.Engine.Models;
+using ConvViz.Engine.Taps;
+using ConvViz.Engine.Tensors;
+using ConvViz.Engine.TopK;
+using static TorchSharp.torch;
+
+namespace ConvViz.TestKit;
+
+/// <summary>
+/// Timings for tests/Benchmarks that need tensors (PowerShell cannot name TorchSharp types).
+/// Every method returns elapsed seconds of the measured part only; callers repeat and take medians.
+/// </summary>
+public static class BenchTimings
+{
+    /// <summary>
+    /// The bare forward pass the scan is compared with: the same images through the same
+    /// prefetcher (read, hash, decode and fit on worker threads, in ordinal path order), the
+    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k.
+    /// </summary>
+    public static double BareForward(ConvModel model, string[] paths, int batchSize)
+    {
+        var requests = Ordered(paths);
+        var clock = Stopwatch.StartNew();
+        using var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input));
+        while (prefetcher.TryRead(out var batch))
+        {
+            using (batch)
+            {
+                if (batch.Count == 0) continue;
+                using var scope = NewDisposeScope();
+                var input = batch.Pixels!.to(model.Device);
+                var output = ForwardPass.Output(model.Graph, input);
+                // Make sure the work is done (matters on an asynchronous device).
+                _ = output.sum().item<float>();
+            }
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The engine's scan alone (ActivationScanner.Scan, no cmdlet, no records), same images and batch size.</summary>
+    public static double EngineScan(ConvModel model, string[] paths, int batchSize, string[] layers)
+    {
+        var scanner = new ActivationScanner(model, new ScanOptions { Layers = layers, BatchSize = batchSize, Device = model.DeviceName });
+        var clock = Stopwatch.StartNew();
+        var result = scanner.Scan(paths);
+        if (result.ImagesScanned != paths.Length) throw new InvalidOperationException($"Scanned {result.ImagesScanned} of {paths.Length} images.");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Seconds of one forward pass (graph output) of <paramref name="batch"/> copies of an
+    /// already fitted image: the median of <paramref name="repetitions"/> after one warm-up.
+    /// Decoding is left out, so this is the pure compute of the model.
+    /// </summary>
+    public static double ForwardOnly(ConvModel model, string path, int batch, int repetitions)
+    {
+        using var image = ImageDecoder.Decode(path);
+        var fitted = ImageFitter.Fit(image, model.Input);
+        using var scope = NewDisposeScope();
+        var one = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width);
+        var input = one.expand(batch, -1, -1, -1).contiguous().to(model.Device);
+        var times = new List<double>();
+        for (int r = 0; r <= repetitions; r++)
+        {
+            using var inner = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            var output = ForwardPass.Output(model.Graph, input);
+            _ = output.sum().item<float>();
+            if (r > 0) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return Median(times);
+    }
+
+    /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>
+    public static long PeakResidentBytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return Process.GetCurrentProcess().PeakWorkingSet64;
+        foreach (var line in File.ReadLines(status))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return -1;
+    }
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var s = values.OrderBy(v => v).ToArray();
+        if (s.Length == 0) return double.NaN;
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    // The scan's order: ordinal full path, numbered from 0.
+    private static List<ImageRequest> Ordered(string[] paths)
+        => paths.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal)
+            .Select((p, i) => new ImageRequest(i, p)).ToList();
+}
+
+/// <summary>Projection timings below the cmdlets, to tune BatchProjector's chunk size.</summary>
+public static class BenchProjection
+{
+    /// <summary>
+    /// Seconds to project units 0..units-1 of <paramref name="layer"/> at their strongest
+    /// position in each of the images (images x units targets) in chunks of <paramref name="chunk"/>.
+    /// </summary>
+    public static double Project(ConvModel model, string[] paths, string layer, int units, int chunk)
+    {
+        using var scope = NewDisposeScope();
+        var planes = paths.Select(p => { using var img = ImageDecoder.Decode(p); return ImageFitter.Fit(img, model.Input).Pixels; }).ToArray();
+        var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+        int node = model.Layers.Get(layer).NodeFor(Stage.Activation);
+        var targets = new List<ConvViz.Engine.Projection.ProjectionTarget>();
+        for (int i = 0; i < paths.Length; i++)
+            for (int u = 0; u < units; u++) targets.Add(new ConvViz.Engine.Projection.ProjectionTarget(i, node, u, -1, -1, false));
+        var clock = Stopwatch.StartNew();
+        _ = ConvViz.Engine.Projection.BatchProjector.ProjectActivations(model, input, targets, ConvViz.Engine.Graph.ProjectionRule.Deconvnet, chunk);
+        return clock.Elapsed.TotalSeconds;
+    }
+}
