@@ -23,6 +23,7 @@ public static class NativeEnvironment
         {
             if (_done) return;
             _done = true;
+            FixMmapThreshold();
             InitializeDeviceType(TorchSharp.DeviceType.CPU);
             if (Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is { Length: > 0 }) return;
             try
@@ -36,4 +37,22 @@ public static class NativeEnvironment
             catch (Exception) { /* only a log level: never worth failing over */ }
         }
     }
+
+    /// <summary>
+    /// glibc serves big blocks with mmap until one is freed, then raises its threshold so later
+    /// ones come from the heap, where freed batch tensors fragment and resident memory climbs
+    /// with every image of a long scan (measured: +350 MB between 500 and 5,000 images). A fixed
+    /// 1 MiB threshold hands every batch tensor back to the system when it is disposed
+    /// (measured: +33 MB). MALLOC_MMAP_THRESHOLD_ set by the user wins.
+    /// </summary>
+    private static void FixMmapThreshold()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is { Length: > 0 }) return;
+        const int M_MMAP_THRESHOLD = -3;
+        try { _ = mallopt(M_MMAP_THRESHOLD, 1 << 20); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { /* not glibc */ }
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
+    private static extern int mallopt(int param, int value);
 }

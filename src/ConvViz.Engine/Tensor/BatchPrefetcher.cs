@@ -77,8 +77,9 @@ public sealed class BatchPrefetcher : IDisposable
                     var source = ImageSource.Read(request.Path, options.Decode);
                     if (alreadyCounted is not null && alreadyCounted(source)) { results[i] = (null, null, null, true); return; }
                     using var image = ImageDecoder.Decode(source, options.Decode);
-                    var pixels = new float[perImage];
-                    var geometry = ImageFitter.FitInto(image, spec, pixels);
+                    // Pooled: one 600 KB array per photo would churn the large-object heap.
+                    var pixels = ArrayPool<float>.Shared.Rent(checked((int)perImage));
+                    var geometry = ImageFitter.FitInto(image, spec, pixels.AsSpan(0, (int)perImage));
                     results[i] = (new BatchItem(request.Sequence, source.Path, source.ContentHash, geometry), pixels, null, false);
                 }
                 catch (ImageReadException e)
@@ -110,24 +111,27 @@ public sealed class BatchPrefetcher : IDisposable
         _channel.Writer.TryComplete();
     }
 
+    private float[]? _staging;
+
     private async Task Emit(List<(BatchItem Item, float[] Pixels)> items, List<ImageReadException> errors, int skipped, long perImage, Models.InputSpec spec, CancellationToken token)
     {
         Tensor? pixels = null;
         if (items.Count > 0)
         {
             long total = perImage * items.Count;
-            var buffer = ArrayPool<float>.Shared.Rent(checked((int)total));
+            // One exact-size staging array per batch size, reused: the scan allocates nothing per batch on the managed heap.
+            if (_staging is null || _staging.Length != total) _staging = new float[total];
             try
             {
                 for (int i = 0; i < items.Count; i++)
-                    Array.Copy(items[i].Pixels, 0, buffer, i * perImage, perImage);
-                // torch.tensor copies, so the pooled buffer can go back at once.
-                using var flat = tensor(buffer.AsSpan(0, (int)total).ToArray(), new long[] { items.Count, 3, spec.Height, spec.Width });
+                    Array.Copy(items[i].Pixels, 0, _staging, i * perImage, perImage);
+                // The clone owns its memory, so the staging array can be refilled for the next batch.
+                using var flat = tensor(_staging, new long[] { items.Count, 3, spec.Height, spec.Width });
                 pixels = flat.clone();
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(buffer);
+                foreach (var item in items) ArrayPool<float>.Shared.Return(item.Pixels);
             }
         }
         var batch = new ImageBatch(pixels, items.Select(p => p.Item).ToList(), errors, skipped);

@@ -76,6 +76,7 @@ public sealed class ActivationScanner
     /// </summary>
     public ScanResult Scan(IEnumerable<string> paths, Action<ScanProgress>? progress = null, Action<ImageReadException>? badImage = null, CancellationToken cancellationToken = default)
     {
+        NativeEnvironment.EnsureInitialized();
         var o = Options;
         var device = Devices.Resolve(o.Device);
         if (_model.Device != device) _model.To(o.Device);
