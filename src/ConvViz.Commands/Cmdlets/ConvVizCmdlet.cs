@@ -47,6 +47,26 @@ public abstract class ConvVizCmdlet : PSCmdlet
         _ => ErrorCategory.NotSpecified,
     };
 
+    /// <summary>
+    /// Resolves an output file and checks, before any work, that it can be written (and, for a
+    /// sheet, that its extension names a format): a terminating error otherwise.
+    /// </summary>
+    protected string WritableOutput(string path, bool image)
+    {
+        try
+        {
+            var target = GetUnresolvedProviderPathFromPSPath(path);
+            if (image) Hosting.GridEntries.EnsureImageExtension(target);
+            Hosting.StateFiles.EnsureWritable(target);
+            return target;
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            Fail(e, e is UnauthorizedAccessException or DirectoryNotFoundException or IOException ? "OutputNotWritable" : "InvalidOutputPath", path);
+            throw;
+        }
+    }
+
     /// <summary>Writes a file the cmdlet produced as the FileSystem provider's item (for -PassThru).</summary>
     protected void WriteFileItem(string path)
     {

@@ -84,15 +84,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        try
-        {
-            _target = GetUnresolvedProviderPathFromPSPath(Path);
-            StateFiles.EnsureWritable(_target);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            Fail(e, "OutputNotWritable", Path);
-        }
+        _target = WritableOutput(Path, image: false);
     }
 
     protected override void ProcessRecord()

@@ -43,13 +43,10 @@ public sealed class ExportFilterGridCommand : ConvVizCmdlet
 
     protected override void ProcessRecord()
     {
-        string target = Path;
+        string target = WritableOutput(Path, image: true);
         try
         {
             var model = Model ?? ModelCatalog.Get(ModelCatalog.DefaultName);
-            target = GetUnresolvedProviderPathFromPSPath(Path);
-            GridEntries.EnsureImageExtension(target);
-            StateFiles.EnsureWritable(target);
             var layer = Layer is null ? model.Engine.Layers.All.First(l => l.IsConv) : model.Engine.Layers.Get(Layer);
             if (!ShouldProcess(target, $"Write the filters of {model.Name} {layer.Name}")) return;
             var (weights, units, h, w) = EffectiveFilters.Of(model.Engine, layer);
@@ -64,7 +61,6 @@ public sealed class ExportFilterGridCommand : ConvVizCmdlet
             Fail(e, e switch
             {
                 Engine.Models.LayerNotFoundException => "LayerNotFound",
-                UnauthorizedAccessException or DirectoryNotFoundException => "OutputNotWritable",
                 IOException => "WriteFailed",
                 _ => "FilterGridFailed",
             }, target);

@@ -49,16 +49,7 @@ public sealed class ExportPatchGridCommand : ConvVizCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        try
-        {
-            _target = GetUnresolvedProviderPathFromPSPath(Path);
-            GridEntries.EnsureImageExtension(_target);
-            StateFiles.EnsureWritable(_target);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            Fail(e, e is UnauthorizedAccessException or DirectoryNotFoundException or IOException ? "OutputNotWritable" : "InvalidOutputPath", Path);
-        }
+        _target = WritableOutput(Path, image: true);
     }
 
     protected override void ProcessRecord()

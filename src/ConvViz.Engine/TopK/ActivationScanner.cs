@@ -77,6 +77,7 @@ public sealed class ActivationScanner
     public ScanResult Scan(IEnumerable<string> paths, Action<ScanProgress>? progress = null, Action<ImageReadException>? badImage = null, CancellationToken cancellationToken = default)
     {
         NativeEnvironment.EnsureInitialized();
+        using var memory = NativeEnvironment.ScanMemoryMode();
         var o = Options;
         var device = Devices.Resolve(o.Device);
         if (_model.Device != device) _model.To(o.Device);
