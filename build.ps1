@@ -132,21 +132,22 @@ function Install-DemoPhotos {
     if (-not (Get-Command apt-get -ErrorAction Ignore)) {
         throw "The bundled demo photos come from Debian's python3-skimage; on this system pass -ImagePath <folder of photos>."
     }
-    $cache = New-Item -ItemType Directory -Force (Join-Path $Out 'cache')
+    $cache = (New-Item -ItemType Directory -Force (Join-Path $Out 'cache')).FullName
     Push-Location $cache
     try {
-        & apt-get download python3-skimage 2>$null
+        # Tool output goes to the host: this function returns only the folder.
+        & apt-get download python3-skimage 2>$null | Out-Host
         if ($LASTEXITCODE -ne 0) {
-            & apt-get update -qq
-            & apt-get download python3-skimage
+            & apt-get update -qq | Out-Host
+            & apt-get download python3-skimage | Out-Host
             if ($LASTEXITCODE -ne 0) { throw 'apt-get download python3-skimage failed.' }
         }
         $deb = Get-ChildItem 'python3-skimage_*.deb' | Select-Object -First 1
-        & dpkg-deb -x $deb.FullName (Join-Path $cache 'skimage')
+        & dpkg-deb -x $deb.FullName (Join-Path $cache 'skimage') | Out-Host
     } finally { Pop-Location }
     $data = Join-Path $cache 'skimage/usr/lib/python3/dist-packages/skimage/data'
     New-Item -ItemType Directory -Force $photos | Out-Null
-    # The colour photographs (the rest are microscopy, synthetic or grey test images).
+    # The photographs (the rest of the package's data is microscopy, synthetic or tiny test images) (the rest are microscopy, synthetic or grey test images).
     foreach ($name in 'astronaut.png', 'chelsea.png', 'coffee.png', 'motorcycle_left.png', 'motorcycle_right.png',
         'rocket.jpg', 'hubble_deep_field.jpg', 'retina.jpg', 'immunohistochemistry.png', 'logo.png', 'color.png',
         'camera.png', 'coins.png', 'moon.png', 'horse.png', 'brick.png', 'grass.png', 'gravel.png', 'text.png', 'page.png') {
