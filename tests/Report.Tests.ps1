@@ -298,7 +298,7 @@ Describe 'Cmdlet contract' {
     }
 
     It 'Export-ConvVizReport writes one HTML file with the patches, the geometry, and file names escaped' {
-        $photo = Join-Path $env:CONVVIZ_PHOTOS 'chelsea.png'
+        $photo = Join-Path ($env:CONVVIZ_PHOTOS ?? (Join-Path $PSScriptRoot '../out/photos')) 'chelsea.png'
         $hostile = Join-Path $Work '<script>alert(1)<script> & "cat".png'
         Copy-Item -LiteralPath $photo -Destination $hostile
         $m = Import-ConvModel -Architecture zfnet -Device cpu

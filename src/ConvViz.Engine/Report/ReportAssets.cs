@@ -27,7 +27,8 @@ figure.shot{background:#fff;border:1px solid #ddd;padding:4px}
 """;
 
     // Sets data-images-* on <body> after load so a headless browser's --dump-dom can check the
-    // pictures. With #selftest it first opens every <details> and loads every lazy image.
+    // pictures. With #selftest it first opens every <details> and loads every lazy image; it polls
+    // with timers (not decode() promises) so a headless browser's virtual time waits for it.
     public const string Script = """
 (function(){
 function count(){var im=[].slice.call(document.images),ok=0,bad=0,wait=0;
@@ -37,7 +38,8 @@ window.addEventListener('load',function(){
 if(location.hash!=='#selftest'){count();return;}
 document.querySelectorAll('details').forEach(function(d){d.open=true;});
 var im=[].slice.call(document.images);im.forEach(function(i){i.loading='eager';});
-Promise.all(im.map(function(i){return i.decode().catch(function(){});})).then(function(){count();document.body.dataset.selftest='done';});
+var tries=0;
+(function wait(){if(im.every(function(i){return i.complete;})||++tries>600){count();document.body.dataset.selftest='done';}else{setTimeout(wait,50);}})();
 });
 })();
 """;
