@@ -6,7 +6,8 @@
     geometry and, as a check that the weights are real, each photo's nearest neighbours by
     cosine similarity of the 512 features. Then it finds the top-9 patches of 16 units in
     five layers, projects them back to pixel space with the deconvnet of Zeiler and Fergus,
-    and writes a sheet per layer, the first-layer filters and one HTML report.
+    and writes a sheet per layer, the first-layer filters and one HTML report, with occlusion
+    sensitivity, an invariance chart and a correspondence table for two views of a motorcycle.
 #>
 [CmdletBinding()]
 param(
@@ -64,6 +65,20 @@ foreach ($o in $occlusion) {
 # Invariance (Figure 5): how far the features move as the photo is shifted.
 $invariance = @(Measure-Invariance -LiteralPath $occluded[0].FullName -Model $model -Transform Translate -Range (-48, -32, -16, 0, 16, 32, 48) -ChartPath (Join-Path $OutputPath 'invariance.png'))
 Write-Host "  wrote $(Join-Path $OutputPath 'invariance.png')"
+
+# Correspondence (section 4.3): do the same parts, hidden in the two views of the motorcycle, move the features alike?
+$left = $photos | Where-Object Name -eq 'motorcycle_left.png' | Select-Object -First 1
+$right = $photos | Where-Object Name -eq 'motorcycle_right.png' | Select-Object -First 1
+if ($left -and $right) {
+    Write-Host "`nCorrespondence of parts in the two motorcycle views (lower = more consistent; Ratio < 1 beats random squares):" -ForegroundColor Cyan
+    # Regions (x, y, width, height) annotated by eye; the right view is shifted about 55 px left.
+    @(
+        [pscustomobject]@{ LiteralPath = $left.FullName; Part = 'headlight'; Region = '505,122,65,65' }
+        [pscustomobject]@{ LiteralPath = $right.FullName; Part = 'headlight'; Region = '450,122,65,65' }
+        [pscustomobject]@{ LiteralPath = $left.FullName; Part = 'front hub'; Region = '560,340,70,70' }
+        [pscustomobject]@{ LiteralPath = $right.FullName; Part = 'front hub'; Region = '505,345,70,70' }
+    ) | Measure-Correspondence -Model $model -Layer layer2, layer3, layer4 -RandomTrials 10 | Format-Table | Out-String -Width 120 | Write-Host
+}
 
 $report = Join-Path $OutputPath 'report.html'
 @($projections) + $occlusion + $invariance |

@@ -24,6 +24,7 @@
         'Measure-OcclusionSensitivity'
         'Export-HeatMap'
         'Measure-Invariance'
+        'Measure-Correspondence'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

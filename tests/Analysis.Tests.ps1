@@ -190,6 +190,128 @@ Describe 'Real photos' {
     }
 }
 
+Describe 'Correspondence analysis (section 4.3)' {
+    BeforeAll {
+        $script:Kit = Get-TestKitType 'TinyModels'
+        # Bright random images, no black margin: every pixel is inside the content.
+        $script:Faces = foreach ($i in 1..3) {
+            $f = Join-Path $TestDrive "face$i.png"
+            $Fixtures::WritePattern($f, 48, 48, 0, 40 + $i)
+            $f
+        }
+    }
+
+    It 'equals the sign-Hamming distance computed from Get-FeatureMap of copies the test occluded itself' {
+        $model = Import-ConvModel -Architecture zfnet -Seed 3 -Device cpu
+        $dir = Join-Path $TestDrive 'corr'
+        $null = New-Item -ItemType Directory $dir
+        $originals = foreach ($i in 1..3) { $f = Join-Path $dir "o$i.png"; $Fixtures::WritePattern($f, 256, 256, 0, 70 + $i); $f }
+        # zfnet takes 256x256 (shorter side 256) and crops the centre 224: original (112, 80) is input (96, 64).
+        # Independent reference: black box painted by ImageSharp, features from Get-FeatureMap one image at a time.
+        $signs = foreach ($o in $originals) {
+            $occluded = $o -replace 'o(\d)\.png$', 'x$1.png'
+            $Fixtures::WriteOccluded($o, $occluded, 112, 80, 40, 40)
+            $a = (Get-FeatureMap -LiteralPath $o -Model $model -Layer conv5).Values
+            $b = (Get-FeatureMap -LiteralPath $occluded -Model $model -Layer conv5).Values
+            $limit = 1e-5 * ($a | ForEach-Object { [math]::Abs($_) } | Measure-Object -Maximum).Maximum
+            $s = [sbyte[]]::new($a.Count)
+            for ($k = 0; $k -lt $a.Count; $k++) {
+                $e = [double]$a[$k] - [double]$b[$k]
+                $s[$k] = if ([math]::Abs($e) -le $limit) { 0 } else { [math]::Sign($e) }
+            }
+            , $s
+        }
+        $pairs = foreach ($p in @(@(0, 1), @(0, 2), @(1, 2))) {
+            $x = $signs[$p[0]]; $y = $signs[$p[1]]; $d = 0
+            for ($k = 0; $k -lt $x.Count; $k++) { if ($x[$k] -ne $y[$k]) { $d++ } }
+            $d / $x.Count
+        }
+        $expected = ($pairs | Measure-Object -Average).Average
+        $r = $originals | Measure-Correspondence -Region 112, 80, 40, 40 -Model $model -Layer conv5 -Fill Zero -RandomTrials 0
+        $r | Should -HaveCount 1
+        $r.Layer | Should -Be 'conv5'
+        $r.Images | Should -Be 3
+        $r.Pairs | Should -Be 3
+        $r.Features | Should -Be (256 * 13 * 13)
+        [math]::Abs($r.Consistency - $expected) | Should -BeLessThan 1e-4
+        $expected | Should -BeGreaterThan 0.01 -Because 'the occluder changes conv5 and the images differ'
+        $r.RandomConsistency | Should -BeNullOrEmpty
+    }
+
+    It 'gives 0 for a positive filter on positive images, where the same part always moves every feature it reaches the same way' {
+        # All weights positive, no bias: a black square lowers exactly the units whose field meets it, in every image alike.
+        $rng = [Random]::new(5)
+        $w = [float[]]@(foreach ($i in 1..(4 * 3 * 5 * 5)) { 0.05 + $rng.NextDouble() })
+        $model = $Kit::SingleConv($w, [float[]]::new(4), 4, 5, 1, 2, 48, 48)
+        $r = $Faces | Measure-Correspondence -Region 10, 20, 8, 8 -Model $model -Fill Zero -RandomTrials 6 -Seed 1
+        $r.Layer | Should -Be 'conv1'
+        $r.Consistency | Should -Be 0
+        $r.ConsistencyStdDev | Should -Be 0
+        # Random squares land in different places in different images: their changes differ.
+        $r.RandomConsistency | Should -BeGreaterThan 0.01
+        $r.Ratio | Should -Be 0
+        # The same seed repeats the control exactly; another seed does not.
+        ($Faces | Measure-Correspondence -Region 10, 20, 8, 8 -Model $model -Fill Zero -RandomTrials 6 -Seed 1).RandomConsistency | Should -Be $r.RandomConsistency
+        ($Faces | Measure-Correspondence -Region 10, 20, 8, 8 -Model $model -Fill Zero -RandomTrials 6 -Seed 2).RandomConsistency | Should -Not -Be $r.RandomConsistency
+    }
+
+    It 'compares different places in different images through each image''s own geometry' {
+        # The same content at different offsets in bigger canvases: regions that follow the content agree exactly.
+        $rng = [Random]::new(5)
+        $w = [float[]]@(foreach ($i in 1..(4 * 3 * 5 * 5)) { 0.05 + $rng.NextDouble() })
+        $model = $Kit::SingleConv($w, [float[]]::new(4), 4, 5, 1, 2, 48, 48)
+        # Stretched to 48x48: a 96x96 image at scale 1/2 and a 72x72 one at 2/3, so these regions are input pixels 20..27.
+        $big = Join-Path $TestDrive 'big [1].png'
+        $Fixtures::WritePattern($big, 96, 96, 0, 98)   # brackets: bound as LiteralPath, never as a wildcard
+        $odd = Join-Path $TestDrive 'odd.png'
+        $Fixtures::WritePattern($odd, 72, 72, 0, 99)
+        $rows = @(
+            [pscustomobject]@{ Path = $Faces[0]; Part = 'a'; Region = '10,20,8,8' }
+            [pscustomobject]@{ Path = $Faces[1]; Part = 'a'; Region = '30,4,8,8' }
+            [pscustomobject]@{ Path = $Faces[2]; Part = 'a'; Region = '20,20,8,8' }
+            [pscustomobject]@{ Path = $Faces[0]; Part = 'b'; Region = '20,20,8,8' }
+            [pscustomobject]@{ LiteralPath = $big; Part = 'b'; Region = '40,40,16,16' }
+            [pscustomobject]@{ LiteralPath = $odd; Part = 'b'; Region = '30 30 12 12' }
+        )
+        $r = $rows | Measure-Correspondence -Model $model -Fill Zero -RandomTrials 0
+        $r.Part | Should -Be @('a', 'b')
+        ($r | Where-Object Part -EQ 'b').Consistency | Should -Be 0
+        ($r | Where-Object Part -EQ 'a').Consistency | Should -BeGreaterThan 0.01 -Because 'different places change different units'
+        ($r | Where-Object Part -EQ 'b').ImagePaths | Should -Be @($Faces[0], $big, $odd)
+        ($r | Where-Object Part -EQ 'b').Pairs | Should -Be 3
+    }
+
+    It 'reports a bad region or a bad image for that image only, and a part with one image when the input ends' {
+        $model = $Kit::SingleConv([float[]]::new(4 * 3 * 5 * 5), [float[]]::new(4), 4, 5, 1, 2, 48, 48)
+        $junk = Join-Path $TestDrive 'junk.png'
+        Set-Content -LiteralPath $junk -Value 'not an image'
+        $rows = @(
+            [pscustomobject]@{ Path = $Faces[0]; Part = 'eye'; Region = '10,10,8,8' }
+            [pscustomobject]@{ Path = $Faces[1]; Part = 'eye'; Region = '45,10,8,8' }
+            [pscustomobject]@{ Path = $junk; Part = 'eye'; Region = '10,10,8,8' }
+            [pscustomobject]@{ Path = $Faces[2]; Part = 'eye'; Region = '10,10,8,8' }
+            [pscustomobject]@{ Path = $Faces[2]; Part = 'nose'; Region = '10,10,8,8' }
+        )
+        $r = $rows | Measure-Correspondence -Model $model -RandomTrials 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r | Should -HaveCount 1
+        $r.Part | Should -Be 'eye'
+        $r.Images | Should -Be 2
+        $errs | Should -HaveCount 3
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRegion,*'
+        $errs[0].Exception.Message | Should -BeLike "*x 45, y 10, 8x8*face2.png*48x48*"
+        $errs[1].FullyQualifiedErrorId | Should -BeLike 'ImageReadFailed,*'
+        $errs[1].Exception.Message | Should -BeLike '*junk.png*'
+        $errs[2].FullyQualifiedErrorId | Should -BeLike 'TooFewImages,*'
+        $errs[2].Exception.Message | Should -BeLike "*'nose' has 1 image*at least 2*"
+    }
+
+    It 'refuses a region that is not 4 integers and an unknown layer before any work' {
+        { Measure-Correspondence -Path $Faces[0] -Region 1, 2, 3 -Model zfnet } | Should -Throw '*4 integers X, Y, Width, Height*got 3*'
+        { Measure-Correspondence -Path $Faces[0] -Region '1,2,x,4' -Model zfnet } | Should -Throw "*'x'*not an integer*"
+        { Measure-Correspondence -Path $Faces[0] -Region 1, 2, 3, 4 -Model zfnet -Layer conv9 -ErrorAction Stop } | Should -Throw '*conv9*Did you mean*'
+    }
+}
+
 Describe 'Errors name the input and the reason' {
     It 'an unreadable image is a non-terminating ImageReadFailed naming the file' {
         $bad = Join-Path $TestDrive 'not-an-image.png'
@@ -220,7 +342,7 @@ Describe 'Errors name the input and the reason' {
 
 Describe 'Help' {
     It '<Command> has examples that run' -ForEach @(
-        @{ Command = 'Measure-OcclusionSensitivity' }, @{ Command = 'Export-HeatMap' }, @{ Command = 'Measure-Invariance' }) {
+        @{ Command = 'Measure-OcclusionSensitivity' }, @{ Command = 'Export-HeatMap' }, @{ Command = 'Measure-Invariance' }, @{ Command = 'Measure-Correspondence' }) {
         $help = Get-Help $Command -Full
         $help.examples.example.Count | Should -BeGreaterThan 0
         foreach ($example in $help.examples.example) {

@@ -14,7 +14,7 @@ The file is written atomically (a temporary file renamed over the target), as PN
     }
     Inputs      = @(@{ Type = 'ConvViz.OcclusionMap'; Description = 'Occlusion maps from Measure-OcclusionSensitivity.' })
     Outputs     = 'A System.IO.FileInfo for each file written.'
-    Notes       = 'Correspondence analysis (the paper''s section 4.3) is not implemented yet. Honours -WhatIf and -Confirm. Writing the same file twice in one pipeline is an error (HeatMapPathReused); use {0} in -Path.'
+    Notes       = 'Correspondence analysis (the paper''s section 4.3) is Measure-Correspondence. Honours -WhatIf and -Confirm. Writing the same file twice in one pipeline is an error (HeatMapPathReused); use {0} in -Path.'
     Examples    = @(
         @{
             Title   = 'One heat map per photo'

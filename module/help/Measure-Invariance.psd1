@@ -26,7 +26,7 @@ Layers default to a low, a middle and the top layer of the model (its first, mid
     }
     Inputs      = @(@{ Type = 'System.String'; Description = 'Image paths (by value, or by property name: FullName, PSPath, LiteralPath).' })
     Outputs     = 'ConvViz.InvariancePoint records, one per amount and layer: ImagePath, ModelName, Transform, Direction, Amount, Layer, Distance, Class, ClassName, Probability.'
-    Notes       = 'Correspondence analysis (the paper''s section 4.3) is not implemented yet. Errors: ImageReadFailed (per image), InvalidClass, LayerNotFound and InvalidInvarianceSettings (terminating), InvarianceFailed, ChartWriteFailed.'
+    Notes       = 'Correspondence analysis (the paper''s section 4.3) is Measure-Correspondence. Errors: ImageReadFailed (per image), InvalidClass, LayerNotFound and InvalidInvarianceSettings (terminating), InvarianceFailed, ChartWriteFailed.'
     Examples    = @(
         @{
             Title   = 'Vertical translation, as in Figure 5'

@@ -27,7 +27,7 @@ For each position the result holds:
     }
     Inputs      = @(@{ Type = 'System.String'; Description = 'Image paths (by value, or by property name: FullName, PSPath, LiteralPath).' })
     Outputs     = 'One ConvViz.OcclusionMap per image: ImagePath, ModelName, Class and ClassName, BaselineProbability, Layer, Unit, BaselineActivation, Rows, Cols, PatchSize, Stride, Fill, the maps Probability, TopClass, Activation and Distance as [row, col] arrays, and Cells.'
-    Notes       = 'Correspondence analysis (the paper''s section 4.3, Table 1) is not implemented yet. Errors: ImageReadFailed (per image, the message names the file and the reason), InvalidClass, LayerNotFound, InvalidOcclusionSettings (terminating), OcclusionFailed, HeatMapWriteFailed.'
+    Notes       = 'Correspondence analysis (the paper''s section 4.3, Table 1) is Measure-Correspondence. Errors: ImageReadFailed (per image, the message names the file and the reason), InvalidClass, LayerNotFound, InvalidOcclusionSettings (terminating), OcclusionFailed, HeatMapWriteFailed.'
     Examples    = @(
         @{
             Title   = 'Where ZFNet looks in a photo'

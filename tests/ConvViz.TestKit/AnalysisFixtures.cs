@@ -79,6 +79,15 @@ public static class AnalysisFixtures
         return (c - moved).square().sum().sqrt().item<double>();
     }
 
+    /// <summary>A copy of an image file with the box (x, y, width, height) painted black, written with ImageSharp only.</summary>
+    public static void WriteOccluded(string source, string destination, int x, int y, int width, int height)
+    {
+        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(source);
+        for (int r = y; r < y + height; r++)
+            for (int c = x; c < x + width; c++) image[c, r] = new Rgb24(0, 0, 0);
+        image.SaveAsPng(destination);
+    }
+
     /// <summary>Width and height of an image file, as ImageSharp reads it.</summary>
     public static int[] PngSize(string path)
     {

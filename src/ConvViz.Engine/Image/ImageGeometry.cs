@@ -35,6 +35,22 @@ public sealed record ImageGeometry(
             Math.Clamp(bottom, 0, OriginalHeight), Math.Clamp(right, 0, OriginalWidth));
     }
 
+    /// <summary>
+    /// The model-input pixels that show an original-image box: edges go outward (floor the
+    /// start, ceil the end), clipped to the input. Empty (zero height or width) when the box
+    /// lies in the part the crop cut away.
+    /// </summary>
+    public PixelBox ToInput(PixelBox originalBox)
+    {
+        long top = FloorDiv(originalBox.Top * ResizedHeight, OriginalHeight) - CropTop;
+        long bottom = CeilDiv(originalBox.Bottom * ResizedHeight, OriginalHeight) - CropTop;
+        long left = FloorDiv(originalBox.Left * ResizedWidth, OriginalWidth) - CropLeft;
+        long right = CeilDiv(originalBox.Right * ResizedWidth, OriginalWidth) - CropLeft;
+        top = Math.Clamp(top, 0, InputHeight); bottom = Math.Clamp(bottom, top, InputHeight);
+        left = Math.Clamp(left, 0, InputWidth); right = Math.Clamp(right, left, InputWidth);
+        return new PixelBox(top, left, bottom, right);
+    }
+
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }
