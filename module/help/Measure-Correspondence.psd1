@@ -23,7 +23,7 @@ Images stream in from the pipeline, grouped by -Part (a CSV with columns Path, P
     }
     Inputs      = @(@{ Type = 'System.String'; Description = 'Image paths, or objects with Path (or FullName/PSPath), Part and Region properties.' })
     Outputs     = 'ConvViz.Correspondence records, one per part and layer: ModelName, Part, Layer, Images, Pairs, Features, Consistency, ConsistencyStdDev, RandomTrials, RandomConsistency, RandomStdDev, Ratio, Fill, ImagePaths.'
-    Notes       = 'This is the paper''s section 4.3 (Table 1). Consistency is the mean normalised Hamming distance per pair of images rather than the paper''s unnormalised sum over pairs, so layers of different sizes can be compared. Errors: ImageReadFailed and InvalidRegion (per image; the rest go on), TooFewImages (a part with one image, when the input ends), LayerNotFound and InvalidCorrespondenceSettings (terminating), CorrespondenceFailed.'
+    Notes       = 'This is the paper''s section 4.3 (Table 1). Consistency is the mean normalised Hamming distance per pair of images rather than the paper''s unnormalised sum over pairs, so layers of different sizes can be compared. Read it with the control: with few images there are few pairs, and because the random squares are elsewhere while an annotated part often sits at a similar place in every image, part of the agreement is positional, as in the paper''s own control. Errors: ImageReadFailed and InvalidRegion (per image; the rest go on), TooFewImages (a part with one image, when the input ends), LayerNotFound and InvalidCorrespondenceSettings (terminating), CorrespondenceFailed.'
     Examples    = @(
         @{
             Title   = 'The same region of three photos against random placements'

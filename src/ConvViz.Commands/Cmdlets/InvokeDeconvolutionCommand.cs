@@ -109,7 +109,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
         if (ParameterSetName == ActivationSet)
         {
             foreach (var group in _records.GroupBy(r => ModelFor(r)))
-                Run(group.Key, group.Select(a => (Request(a), a)).ToList(), rule, null);
+                Run(group.Key, group.Select(a => (Request(a), (Activation?)a)).ToList(), rule, null);
         }
         else
         {

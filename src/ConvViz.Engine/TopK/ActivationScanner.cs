@@ -77,7 +77,7 @@ public sealed class ActivationScanner
     public ScanResult Scan(IEnumerable<string> paths, Action<ScanProgress>? progress = null, Action<ImageReadException>? badImage = null, CancellationToken cancellationToken = default)
     {
         NativeEnvironment.EnsureInitialized();
-        using var memory = NativeEnvironment.ScanMemoryMode();
+        var heap = NativeHeap.ForScan();
         var o = Options;
         var device = Devices.Resolve(o.Device);
         if (_model.Device != device) _model.To(o.Device);
@@ -177,6 +177,7 @@ public sealed class ActivationScanner
                         if (statePath is not null) ScanStateFile.Save(Snapshot(identity, store, images), statePath);
                     }
                 }
+                heap.AfterBatch();
                 progress?.Invoke(new ScanProgress(scanned, total, skipped, errors.Count, clock.Elapsed));
             }
         }

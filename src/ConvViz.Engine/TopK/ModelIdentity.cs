@@ -29,17 +29,36 @@ public sealed record ModelIdentity(string Name, string Source, string WeightsSha
         return new ModelIdentity(model.Name, model.Source, Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant());
     }
 
+    // Values go through one small reused buffer: copying each weight tensor to a fresh array
+    // made every scan allocate the whole model again on the managed heap (250 MB for zfnet).
+    private const int Chunk = 1 << 16;
+
     private static void AppendValues(IncrementalHash sha, Tensor t)
     {
         switch (t.dtype)
         {
-            case ScalarType.Float32: sha.AppendData(MemoryMarshal.AsBytes(t.data<float>().ToArray().AsSpan())); break;
-            case ScalarType.Float64: sha.AppendData(MemoryMarshal.AsBytes(t.data<double>().ToArray().AsSpan())); break;
-            case ScalarType.Int64: sha.AppendData(MemoryMarshal.AsBytes(t.data<long>().ToArray().AsSpan())); break;
-            case ScalarType.Int32: sha.AppendData(MemoryMarshal.AsBytes(t.data<int>().ToArray().AsSpan())); break;
+            case ScalarType.Float32: Append<float>(sha, t); break;
+            case ScalarType.Float64: Append<double>(sha, t); break;
+            case ScalarType.Int64: Append<long>(sha, t); break;
+            case ScalarType.Int32: Append<int>(sha, t); break;
             default:
-                using (var f = t.to(ScalarType.Float64)) sha.AppendData(MemoryMarshal.AsBytes(f.data<double>().ToArray().AsSpan()));
+                using (var f = t.to(ScalarType.Float64)) Append<double>(sha, f);
                 break;
+        }
+    }
+
+    private static void Append<T>(IncrementalHash sha, Tensor t) where T : unmanaged
+    {
+        using var flat = t.reshape(-1);
+        long count = flat.numel();
+        var buffer = new T[(int)Math.Min(Chunk, Math.Max(1, count))];
+        for (long start = 0; start < count; start += buffer.Length)
+        {
+            int length = (int)Math.Min(buffer.Length, count - start);
+            using var part = flat.narrow(0, start, length);
+            using var values = part.data<T>();
+            values.CopyTo(buffer, 0, 0);
+            sha.AppendData(MemoryMarshal.AsBytes(buffer.AsSpan(0, length)));
         }
     }
 }

@@ -1,0 +1,99 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace ConvViz.Engine.Runtime;
+
+/// <summary>
+/// Keeps a long scan's resident memory flat without slowing its batches. libtorch's CPU
+/// allocator hands every tensor to malloc. Serving the large blocks of a batch with mmap
+/// returns them to the system at once, but then every batch page-faults its activations in
+/// afresh (measured: resnet18 -Layer * at 0.44x the bare forward pass). Served from glibc's
+/// heap they are reused at full speed, but freed pages of a fragmented heap stay resident, and
+/// resident memory climbs with the number of images. So the mmap threshold is fixed at
+/// glibc's usual ceiling (32 MiB, not adaptive), and after a batch that leaves the process
+/// more than <see cref="Slack"/> above its working size, malloc_trim hands the heap's free
+/// pages back: the next batch pays its page faults once, and a scan whose memory is steady
+/// never trims. The working size is the resident size after the first batch, raised to what
+/// a batch right after a trim needs (that batch has only what it really uses resident). MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ set by the
+/// user win. Not glibc: no-op.
+/// </summary>
+public sealed class NativeHeap
+{
+    private static bool _unavailable = !OperatingSystem.IsLinux();
+    private long _working;
+    private bool _justTrimmed;
+
+    private NativeHeap(long slack) => Slack = slack;
+
+    /// <summary>Growth of the resident set, in bytes, that triggers a trim.</summary>
+    public long Slack { get; }
+
+    /// <summary>How many times this scan trimmed the heap.</summary>
+    public int Trims { get; private set; }
+
+    /// <summary>Fixes the mmap threshold at 32 MiB (once per process, at engine start).</summary>
+    public static void Configure()
+    {
+        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not { Length: > 0 })
+            Call(() => mallopt(M_MMAP_THRESHOLD, 32 << 20));
+    }
+
+    public static NativeHeap ForScan(long slack = 32L << 20)
+    {
+        if (slack < 0) throw new ArgumentOutOfRangeException(nameof(slack), slack, "The slack must not be negative.");
+        return new NativeHeap(slack);
+    }
+
+    /// <summary>Called after each batch, once its tensors are freed: trims when the resident set has grown by more than the slack.</summary>
+    public void AfterBatch()
+    {
+        long now = Resident();
+        if (now <= 0) return;
+        if (_working == 0 || _justTrimmed)
+        {
+            _working = Math.Max(_working, now);
+            _justTrimmed = false;
+            return;
+        }
+        if (now <= _working + Slack) return;
+        Trim();
+        _justTrimmed = true;
+    }
+
+    /// <summary>Returns the heap's free pages to the system now.</summary>
+    public void Trim()
+    {
+        if (Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is { Length: > 0 }) return;
+        if (Call(() => malloc_trim(UIntPtr.Zero))) Trims++;
+    }
+
+    /// <summary>The process's resident set in bytes (the second field of /proc/self/statm, in pages); 0 where unknown.</summary>
+    private static long Resident()
+    {
+        if (_unavailable) return 0;
+        try
+        {
+            var fields = System.IO.File.ReadAllText("/proc/self/statm").Split(' ');
+            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    private static bool Call(Func<int> call)
+    {
+        if (_unavailable) return false;
+        try { call(); return true; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _unavailable = true; return false; }
+    }
+
+    private const int M_MMAP_THRESHOLD = -3;
+
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
+    private static extern int mallopt(int param, int value);
+
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(UIntPtr pad);
+}
