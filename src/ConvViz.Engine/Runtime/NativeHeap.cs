@@ -13,7 +13,7 @@ namespace ConvViz.Engine.Runtime;
 /// glibc's usual ceiling (32 MiB, not adaptive), and after a batch that leaves the process
 /// more than <see cref="Slack"/> above its working size, malloc_trim hands the heap's free
 /// pages back: the next batch pays its page faults once, and a scan whose memory is steady
-/// never trims. The working size is the resident size after the first batch, raised to what
+/// never trims; trims are at least <see cref="MinBatchesBetweenTrims"/> batches apart. The working size is the resident size after the first batch, raised to what
 /// a batch right after a trim needs (that batch has only what it really uses resident). MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ set by the
 /// user win. Not glibc: no-op.
 /// </summary>
@@ -22,6 +22,10 @@ public sealed class NativeHeap
     private static bool _unavailable = !OperatingSystem.IsLinux();
     private long _working;
     private bool _justTrimmed;
+    private int _sinceTrim = MinBatchesBetweenTrims;
+
+    /// <summary>Trims are at least this many batches apart, so a fluctuating resident set cannot make every batch page-fault.</summary>
+    public const int MinBatchesBetweenTrims = 32;
 
     private NativeHeap(long slack) => Slack = slack;
 
@@ -47,6 +51,7 @@ public sealed class NativeHeap
     /// <summary>Called after each batch, once its tensors are freed: trims when the resident set has grown by more than the slack.</summary>
     public void AfterBatch()
     {
+        _sinceTrim++;
         long now = Resident();
         if (now <= 0) return;
         if (_working == 0 || _justTrimmed)
@@ -55,7 +60,8 @@ public sealed class NativeHeap
             _justTrimmed = false;
             return;
         }
-        if (now <= _working + Slack) return;
+        if (now <= _working + Slack || _sinceTrim < MinBatchesBetweenTrims) return;
+        _sinceTrim = 0;
         Trim();
         _justTrimmed = true;
     }

@@ -15,6 +15,23 @@ public static class ForwardPass
 {
     public static Dictionary<int, Tensor> Run(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, SwitchTape? tape = null)
     {
+        var values = Walk(graph, input, taps, tape, keepTaps: true, visit: null);
+        return taps.Distinct().ToDictionary(t => t, t => t == 0 ? input.alias() : values[t]!);
+    }
+
+    /// <summary>
+    /// Like <see cref="Run"/>, but hands each tapped output to <paramref name="visit"/> as soon
+    /// as it is computed and then frees it like any intermediate, so a pass with many taps
+    /// holds no more memory than a bare one. <paramref name="visit"/> must not keep the tensor.
+    /// </summary>
+    public static void Stream(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, Action<int, Tensor> visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        Walk(graph, input, taps, tape: null, keepTaps: false, visit);
+    }
+
+    private static Tensor?[] Walk(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, SwitchTape? tape, bool keepTaps, Action<int, Tensor>? visit)
+    {
         if (taps.Count == 0) throw new ArgumentException("Nothing to tap.", nameof(taps));
         int last = taps.Max();
         var needed = Ancestors(graph, taps);
@@ -22,10 +39,11 @@ public static class ForwardPass
         for (int i = 1; i <= last; i++)
             if (needed[i]) foreach (var j in graph.Nodes[i].Inputs) remaining[j]++;
 
-        var keep = new HashSet<int>(taps);
+        var tapped = new HashSet<int>(taps);
         var values = new Tensor?[last + 1];
         values[0] = input;
         using var _ = no_grad();
+        if (visit is not null && tapped.Contains(0)) visit(0, input);
         for (int i = 1; i <= last; i++)
         {
             if (!needed[i]) continue;
@@ -33,16 +51,21 @@ public static class ForwardPass
             var inputs = new Tensor[node.Inputs.Length];
             for (int k = 0; k < inputs.Length; k++) inputs[k] = values[node.Inputs[k]]!;
             values[i] = node.Op.Forward(inputs, tape, i);
-            foreach (var j in node.Inputs)
+            if (visit is not null && tapped.Contains(i))
             {
-                if (--remaining[j] == 0 && j != 0 && !keep.Contains(j))
-                {
-                    values[j]!.Dispose();
-                    values[j] = null;
-                }
+                visit(i, values[i]!);
+                if (remaining[i] == 0) Free(values, i);
             }
+            foreach (var j in node.Inputs)
+                if (--remaining[j] == 0 && j != 0 && !(keepTaps && tapped.Contains(j))) Free(values, j);
         }
-        return taps.Distinct().ToDictionary(t => t, t => t == 0 ? input.alias() : values[t]!);
+        return values;
+    }
+
+    private static void Free(Tensor?[] values, int node)
+    {
+        values[node]?.Dispose();
+        values[node] = null;
     }
 
     /// <summary>The output of the graph's final node.</summary>

@@ -187,15 +187,19 @@ public sealed class ActivationScanner
         return new ScanResult(state.ToActivations(), state, scanned, skipped, errors, cancelled, clock.Elapsed);
     }
 
-    /// <summary>One forward pass with every tap, one dispose scope: nothing of the batch outlives it but the store.</summary>
+    /// <summary>One forward pass for every tap, one dispose scope: nothing of the batch outlives it but the store.</summary>
     private void RunBatch(TopKStore store, ImageBatch batch, int[] nodes, Device device)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var input = batch.Pixels!.to(device);
-        var outputs = ForwardPass.Run(_model.Graph, input, nodes);
         var seqs = tensor(batch.Items.Select(i => i.Sequence).ToArray(), device: device);
-        for (int t = 0; t < Taps.Count; t++) store.Update(t, outputs[Taps[t].Node], seqs);
+        // Each tap folds into the store as soon as it is computed and is freed after: peak memory as a bare pass.
+        ForwardPass.Stream(_model.Graph, input, nodes, (node, value) =>
+        {
+            for (int t = 0; t < Taps.Count; t++)
+                if (Taps[t].Node == node) store.Update(t, value, seqs);
+        });
     }
 
     private ScanState Snapshot(ModelIdentity identity, TopKStore store, IReadOnlyList<StateImage> images)

@@ -39,6 +39,8 @@ public sealed class TopKStore : IDisposable
     /// </summary>
     public void Update(int tap, Tensor activation, Tensor sequences)
     {
+        // Its own scope: the views of the activation die here, so a streamed pass can free it at once.
+        using var scope = NewDisposeScope();
         var slot = _slots[tap];
         var spec = slot.Spec;
         long n = activation.shape[0];
