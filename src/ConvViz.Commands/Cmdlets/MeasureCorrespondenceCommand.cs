@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ConvViz.Commands.Completion;
 using ConvViz.Commands.Hosting;
@@ -22,7 +23,6 @@ public sealed class MeasureCorrespondenceCommand : ConvVizCmdlet
     private const string LiteralPathSet = "LiteralPath";
     private Model _model = null!;
     private CorrespondenceAnalysis _analysis = null!;
-    private readonly Dictionary<string, List<string>> _paths = new(StringComparer.Ordinal);
     private int _added;
 
     [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -97,7 +97,7 @@ public sealed class MeasureCorrespondenceCommand : ConvVizCmdlet
             try
             {
                 var fitted = AnalysisImage.Load(file, _model.Engine.Input);
-                _analysis.Add(Part, fitted, region, $"'{file}'", StopToken);
+                _analysis.Add(Part, fitted, region, file, StopToken);
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {
@@ -120,8 +120,6 @@ public sealed class MeasureCorrespondenceCommand : ConvVizCmdlet
                 continue;
             }
             _added++;
-            if (!_paths.TryGetValue(Part, out var list)) _paths[Part] = list = new List<string>();
-            list.Add(file);
         }
     }
 
@@ -151,7 +149,7 @@ public sealed class MeasureCorrespondenceCommand : ConvVizCmdlet
                 RandomConsistency = r.RandomConsistency,
                 RandomStdDev = r.RandomStdDev,
                 Fill = Fill,
-                ImagePaths = _paths[r.Part].ToArray(),
+                ImagePaths = r.ImagePaths.ToArray(),
             });
         }
         base.EndProcessing();

@@ -30,6 +30,7 @@ public sealed class CorrespondenceAnalysis
     // Per part, in the order first seen: per image, per layer, the sign vectors (index 0 the part, 1.. the random trials).
     private readonly Dictionary<string, List<sbyte[][][]>> _signs = new(StringComparer.Ordinal);
     private readonly List<string> _parts = new();
+    private readonly Dictionary<string, List<string>> _names = new(StringComparer.Ordinal);
 
     public CorrespondenceAnalysis(ConvModel model, CorrespondenceOptions? options = null)
     {
@@ -56,12 +57,13 @@ public sealed class CorrespondenceAnalysis
     /// Occludes <paramref name="region"/> (original-image pixels, as <paramref name="image"/>'s
     /// geometry maps them) and the random controls, and keeps the signs of the changes.
     /// </summary>
-    public void Add(string part, FittedImage image, PixelBox region, string? imageName = null, CancellationToken cancellation = default)
+    /// <param name="imagePath">Names the image in errors and in the result's ImagePaths.</param>
+    public void Add(string part, FittedImage image, PixelBox region, string? imagePath = null, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(part);
         ArgumentNullException.ThrowIfNull(image);
         var g = image.Geometry;
-        string name = imageName ?? "the image";
+        string name = imagePath is null ? "the image" : $"'{imagePath}'";
         if (region.Height <= 0 || region.Width <= 0)
             throw new ArgumentException($"The region of part '{part}' in {name} is empty ({region.Width}x{region.Height}).");
         if (region.Top < 0 || region.Left < 0 || region.Bottom > g.OriginalHeight || region.Right > g.OriginalWidth)
@@ -82,7 +84,6 @@ public sealed class CorrespondenceAnalysis
         var signs = new sbyte[_layers.Count][][];
         for (int l = 0; l < _layers.Count; l++) signs[l] = new sbyte[boxes.Count][];
         var taps = _layers.Select(l => l.Activation).Distinct().ToArray();
-        int plane = h * w;
         var fill = FillColor.Of(_options.Fill, image.Pixels, _model.Input.PixelMax);
 
         using var outer = NewDisposeScope();
@@ -95,15 +96,9 @@ public sealed class CorrespondenceAnalysis
             int b = Math.Min(_options.BatchSize, boxes.Count - start);
             using var batchScope = NewDisposeScope();
             // Row 0 is the unoccluded image: it shares the batch, so round-off is the same as the copies'.
-            var mask = new float[(long)(b + 1) * plane];
-            for (int k = 0; k < b; k++)
-            {
-                var o = boxes[start + k];
-                for (long y = o.Top; y < o.Bottom; y++)
-                    Array.Fill(mask, 1f, (int)((k + 1) * plane + y * w + o.Left), (int)o.Width);
-            }
-            var m = tensor(mask, new long[] { b + 1, 1, h, w }).to(device);
-            var batch = input.expand(b + 1, 3, h, w) * (1 - m) + fillTensor * m;
+            var copies = new PixelBox?[b + 1];
+            for (int k = 0; k < b; k++) copies[k + 1] = boxes[start + k];
+            var batch = OccludedCopies.Of(input, fillTensor, copies);
             var values = ForwardPass.Run(_model.Graph, batch, taps);
             for (int l = 0; l < _layers.Count; l++)
             {
@@ -116,9 +111,11 @@ public sealed class CorrespondenceAnalysis
         if (!_signs.TryGetValue(part, out var list))
         {
             _signs[part] = list = new List<sbyte[][][]>();
+            _names[part] = new List<string>();
             _parts.Add(part);
         }
         list.Add(signs);
+        _names[part].Add(imagePath ?? $"image {list.Count}");
     }
 
     /// <summary>
@@ -146,7 +143,7 @@ public sealed class CorrespondenceAnalysis
                     var (m, s) = SignChange.MeanStd(trialMeans);
                     randomMean = m; randomStd = s;
                 }
-                results.Add(new CorrespondenceResult(part, _layers[l].Name, images.Count, pairs, images[0][l][0].LongLength,
+                results.Add(new CorrespondenceResult(part, _layers[l].Name, images.Count, pairs, images[0][l][0].LongLength, _names[part].ToArray(),
                     mean, std, _options.RandomTrials, randomMean, randomStd));
             }
         }

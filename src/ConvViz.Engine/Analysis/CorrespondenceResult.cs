@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace ConvViz.Engine.Analysis;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed record CorrespondenceResult(
     int Images,
     int Pairs,
     long Features,
+    IReadOnlyList<string> ImagePaths,
     double Consistency,
     double ConsistencyStdDev,
     int RandomTrials,

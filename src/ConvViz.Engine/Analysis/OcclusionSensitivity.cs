@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using ConvViz.Engine.Graph;
 using ConvViz.Engine.Image;
 using ConvViz.Engine.Models;
 using ConvViz.Engine.Taps;
@@ -90,7 +91,6 @@ public static class OcclusionSensitivity
         var distance = classifier ? null : new float[n];
         var fillTensor = tensor(fill, new long[] { 1, 3, 1, 1 }).to(device);
         var reference = baseFeatures is null ? null : tensor(baseFeatures).to(device);
-        int plane = h * w;
         progress?.Invoke(new AnalysisProgress("Occluding", 0, n));
 
         for (int start = 0; start < n; start += options.BatchSize)
@@ -98,17 +98,9 @@ public static class OcclusionSensitivity
             cancellation.ThrowIfCancellationRequested();
             int b = Math.Min(options.BatchSize, n - start);
             using var batchScope = NewDisposeScope();
-            // A 0/1 mask per copy: occluded = image * (1 - mask) + fill * mask is exact for 0 and 1.
-            var mask = new float[(long)b * plane];
-            for (int k = 0; k < b; k++)
-            {
-                int index = start + k;
-                var box = grid.OccluderBox(index / grid.Cols, index % grid.Cols);
-                for (long y = box.Top; y < box.Bottom; y++)
-                    Array.Fill(mask, 1f, (int)(k * plane + y * w + box.Left), (int)(box.Right - box.Left));
-            }
-            var m = tensor(mask, new long[] { b, 1, h, w }).to(device);
-            var batch = input.expand(b, 3, h, w) * (1 - m) + fillTensor * m;
+            var boxes = new PixelBox?[b];
+            for (int k = 0; k < b; k++) boxes[k] = grid.OccluderBox((start + k) / grid.Cols, (start + k) % grid.Cols);
+            var batch = OccludedCopies.Of(input, fillTensor, boxes);
             var values = ForwardPass.Run(model.Graph, batch, taps);
 
             var act = values[featureNode].reshape(b, units, -1).select(1, unit).sum(1).cpu().data<float>().ToArray();
