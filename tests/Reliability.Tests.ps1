@@ -391,10 +391,16 @@ Import-Module '$((Join-Path $ModulePath 'ConvViz.psd1'))'
         $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
         $proc = [Diagnostics.Process]::Start($psi)
         try {
+            # A random point in the scan, measured in images counted rather than time (a faster scan
+            # must not outrun the kill): between the first batch and half the images.
+            $target = Get-Random -Minimum 2 -Maximum ($KillImages.Count / 2 + 1)
             $deadline = [DateTime]::UtcNow.AddSeconds(90)
-            while (-not (Test-Path -LiteralPath $state) -and -not $proc.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            # A random point after the first batch was saved.
-            Start-Sleep -Milliseconds (Get-Random -Minimum 0 -Maximum 800)
+            while (-not $proc.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                $seen = 0
+                try { $seen = @((Get-Content -Raw -LiteralPath $state -ErrorAction Stop | ConvertFrom-Json).images).Count } catch { }
+                if ($seen -ge $target) { break }
+                Start-Sleep -Milliseconds 20
+            }
             $killedEarly = -not $proc.HasExited
             if ($killedEarly) { & kill -9 $proc.Id }
             $proc.WaitForExit()
