@@ -157,20 +157,36 @@ function Install-DemoPhotos {
     return $photos
 }
 
-# Headless Chromium for the report test; installed on Debian when the build may.
-function Install-Chromium {
-    if (Get-Command chromium -ErrorAction Ignore) { return }
-    if (-not (Get-Command apt-get -ErrorAction Ignore)) { return }
+# Debian packages the test suites use as independent references or real peers. Each suite
+# that needs one skips with a stated reason when it is missing; CI (root on Debian) installs them.
+$TestPackages = @(
+    'chromium'              # headless browser: the report test opens the HTML report
+    'python3-torch'         # PyTorch (/usr/bin/python3): reference logits, autograd, ONNX exports
+    'python3-torchvision'   # torchvision's model definitions and transforms
+    'python3-pil'           # Pillow: an independent image decoder
+)
+
+function Install-TestPackages {
+    if (-not (Get-Command apt-get -ErrorAction Ignore) -or -not (Get-Command dpkg-query -ErrorAction Ignore)) { return }
+    $missing = @($TestPackages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -notlike '*ok installed*' })
+    if ($missing.Count -eq 0) { return }
     $isRoot = -not $IsWindows -and ((& id -u) -eq '0')
-    if (-not $isRoot) { Write-Warning 'chromium is not installed and this user cannot install it; the report browser test will be skipped.'; return }
-    & apt-get install -y -qq chromium *> $null
-    if ($LASTEXITCODE -ne 0) { & apt-get update -qq; & apt-get install -y -qq chromium *> $null }
+    if (-not $isRoot) { Write-Warning "Not installed, and this user cannot install them: $($missing -join ', '). The tests that need them will be skipped."; return }
+    Write-Host "Installing test packages: $($missing -join ', ')"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    # Another apt run may hold the lock for a while; wait for it rather than fail.
+    & apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends @missing *> $null
+    if ($LASTEXITCODE -ne 0) {
+        & apt-get -o DPkg::Lock::Timeout=600 update -qq *> $null
+        & apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends @missing *> $null
+    }
+    if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get could not install $($missing -join ', '); the tests that need them will be skipped." }
 }
 
 function Invoke-Tests {
     Build-Module
     $env:CONVVIZ_PHOTOS = Install-DemoPhotos
-    Install-Chromium
+    Install-TestPackages
     $pester = Join-Path (Get-NuGetRoot) 'pester/5.7.1/tools/Pester.psd1'
     $arguments = @('-PesterPath', $pester, '-ModulePath', $ModuleOut)
     if ($TestPath) { $arguments += @('-TestPath', ($TestPath -join ',')) }

@@ -26,3 +26,15 @@ function Get-TestKitType([string] $Name) {
     $assembly = [ConvViz.Commands.EngineHost]::LoadExtension((Resolve-Path $script:KitPath).Path)
     $assembly.GetType("ConvViz.TestKit.$Name", $true)
 }
+
+# Debian's python3 with PyTorch (python3-torch, installed by ./build.ps1 test), or $null. The
+# python3 first on PATH may be another interpreter without torch, so the system one is asked.
+function Get-TorchPython {
+    foreach ($candidate in '/usr/bin/python3', 'python3') {
+        $exe = Get-Command $candidate -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+        if (-not $exe) { continue }
+        & $exe.Source -c 'import torch, torchvision' 2>$null
+        if ($LASTEXITCODE -eq 0) { return $exe.Source }
+    }
+    return $null
+}
