@@ -5,20 +5,24 @@ using System.Linq;
 using ConvViz.Engine.Image;
 using ConvViz.Engine.Models;
 using ConvViz.Engine.Taps;
+using ConvViz.Engine.TopK;
 using static TorchSharp.torch;
 
 namespace ConvViz.TestKit;
 
 /// <summary>
-/// Brute force for the streaming top-k: each image alone (batch of 1), the full activation
-/// tensor copied out, every candidate kept in managed lists and sorted at the end. Written
-/// without the engine's TopK code, so it checks it. For small corpora only.
+/// Brute force for the streaming top-k: each image alone, the full activation tensor copied
+/// out, every candidate kept in managed lists and sorted at the end. Written without the
+/// engine's TopK code, so it checks it. For small corpora only. The image is the first row of
+/// an otherwise zero batch with as many rows as a scan at <c>batchSize</c> runs
+/// (ActivationScanner.ForwardRows): libtorch's kernels depend on the row count (last-bit
+/// differences), so only the same row count gives the same bits.
 /// Order: value descending, then full path (ordinal) ascending, then y*W+x ascending.
 /// </summary>
 public static class TopKReference
 {
     public static ReferenceEntry[] Compute(ConvModel model, string[] imagePaths, string[] layers, int k,
-        string stage = "Activation", bool allowSameImage = false, int[]? units = null)
+        string stage = "Activation", bool allowSameImage = false, int[]? units = null, int batchSize = 1)
     {
         var st = Enum.Parse<Stage>(stage, ignoreCase: true);
         var specs = model.Layers.Resolve(layers);
@@ -38,11 +42,12 @@ public static class TopKReference
             }
             catch (ImageReadException) { continue; }
             using var scope = NewDisposeScope();
-            var input = tensor(fitted.Pixels, new long[] { 1, 3, model.Input.Height, model.Input.Width }).to(model.Device);
-            var outs = ForwardPass.Run(model.Graph, input, nodes.Distinct().ToArray());
+            var input = zeros(new long[] { ActivationScanner.ForwardRows(batchSize, model.Device), 3, model.Input.Height, model.Input.Width });
+            input[0] = tensor(fitted.Pixels, new long[] { 3, model.Input.Height, model.Input.Width });
+            var outs = ForwardPass.Run(model.Graph, input.to(model.Device), nodes.Distinct().ToArray());
             for (int li = 0; li < specs.Count; li++)
             {
-                var a = outs[nodes[li]];
+                var a = outs[nodes[li]][0].unsqueeze(0);
                 long c = a.shape[1];
                 long hw = a.numel() / c;
                 var data = a.cpu().contiguous().data<float>().ToArray();

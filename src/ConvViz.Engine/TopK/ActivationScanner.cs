@@ -187,19 +187,50 @@ public sealed class ActivationScanner
         return new ScanResult(state.ToActivations(), state, scanned, skipped, errors, cancelled, clock.Elapsed);
     }
 
-    /// <summary>One forward pass for every tap, one dispose scope: nothing of the batch outlives it but the store.</summary>
+    /// <summary>
+    /// One forward pass for every tap, one dispose scope: nothing of the batch outlives it but the store.
+    /// The batch is padded with zero images to <see cref="ForwardRows"/> rows; see there why.
+    /// </summary>
     private void RunBatch(TopKStore store, ImageBatch batch, int[] nodes, Device device)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var input = batch.Pixels!.to(device);
+        var input = PadRows(batch.Pixels!, ForwardRows(Options.BatchSize, device)).to(device);
+        int rows = batch.Count;
         var seqs = tensor(batch.Items.Select(i => i.Sequence).ToArray(), device: device);
         // Each tap folds into the store as soon as it is computed and is freed after: peak memory as a bare pass.
         ForwardPass.Stream(_model.Graph, input, nodes, (node, value) =>
         {
+            using var real = value.shape[0] == rows ? value.alias() : value.narrow(0, 0, rows);
             for (int t = 0; t < Taps.Count; t++)
-                if (Taps[t].Node == node) store.Update(t, value, seqs);
+                if (Taps[t].Node == node) store.Update(t, real, seqs);
         });
+    }
+
+    /// <summary>
+    /// How many rows every forward pass of a scan has: the batch size, rounded up on the CPU to
+    /// a multiple of libtorch's thread count. libtorch picks convolution kernels by batch size,
+    /// and when threads split a batch unevenly the row an image sits in matters too; kernels
+    /// differ in the last bit. With a fixed row count that the threads divide evenly, an image's
+    /// values do not depend on which images share its batch or where it sits, so resume, shards
+    /// and any file order give bit-identical results. Short batches are padded with zero images.
+    /// </summary>
+    public static long ForwardRows(int batchSize, Device device)
+    {
+        if (device.type != TorchSharp.DeviceType.CPU) return batchSize;
+        long threads = Math.Max(1, get_num_threads());
+        return (batchSize + threads - 1) / threads * threads;
+    }
+
+    /// <summary>The batch with zero rows appended up to <paramref name="rows"/> (the tensor itself when it has them).</summary>
+    public static Tensor PadRows(Tensor batch, long rows)
+    {
+        long have = batch.shape[0];
+        if (have >= rows) return batch.alias();
+        var shape = batch.shape.ToArray();
+        shape[0] = rows - have;
+        using var fill = zeros(shape, batch.dtype, batch.device);
+        return cat(new[] { batch, fill }, 0);
     }
 
     private ScanState Snapshot(ModelIdentity identity, TopKStore store, IReadOnlyList<StateImage> images)

@@ -21,8 +21,9 @@ public sealed record ModelIdentity(string Name, string Source, string WeightsSha
         {
             var t = named.Value;
             sha.AppendData(Encoding.UTF8.GetBytes($"{name}|{t.dtype}|{string.Join("x", t.shape)}\n"));
-            using var cpu = t.detach().cpu().contiguous();
-            AppendValues(sha, cpu);
+            // detach, cpu and contiguous each make a handle; the scope frees all of them now, not the finalizer later.
+            using var scope = NewDisposeScope();
+            AppendValues(sha, t.detach().cpu().contiguous());
         }
         // The input geometry changes what a scan sees, so it is part of the identity too.
         sha.AppendData(Encoding.UTF8.GetBytes(model.Input.ToString()));
