@@ -26,7 +26,8 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
     [Parameter(ParameterSetName = ArchitectureSet, Mandatory = true)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
-    [ValidateSet("zfnet", "alexnet", "vgg16", "resnet18", IgnoreCase = true)]
+    [ValidateSet("zfnet", "alexnet", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn",
+        "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", IgnoreCase = true)]
     public string? Architecture { get; set; }
 
     [Parameter(ParameterSetName = ArchitectureSet)]
@@ -73,10 +74,16 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
         if (Architecture is not null)
         {
             var built = BuiltInArchitectures.Create(Architecture, 0);
-            try { ConvViz.Engine.Import.StateDict.Load(built, file); }
+            try
+            {
+                var origin = ConvViz.Engine.Import.StateDict.Load(built, file);
+                foreach (var note in origin.Notes()) WriteVerbose(note);
+            }
             catch { built.Dispose(); throw; }
             return new Model(built);
         }
+        if (ConvViz.Engine.Import.ArchitectureRequiredException.IsPyTorchFile(file))
+            throw new ConvViz.Engine.Import.ArchitectureRequiredException(file, ConvViz.Engine.Import.StateDict.Identify(file));
         return new Model(ConvViz.Engine.Import.OnnxImporter.Import(file));
     }
 
@@ -89,6 +96,8 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
         ArgumentException when e.Message.StartsWith("Unknown architecture", StringComparison.Ordinal) => "UnknownArchitecture",
         ArgumentException when e.Message.StartsWith("Unknown device", StringComparison.Ordinal) || e.Message.Contains("CUDA") => "DeviceUnavailable",
         ConvViz.Engine.Import.StateDictMismatchException => "StateDictMismatch",
+        ConvViz.Engine.Import.ArchitectureRequiredException => "ArchitectureRequired",
+        ConvViz.Engine.Import.NoConvolutionException => "NoConvolution",
         InvalidDataException => "InvalidModelFile",
         NotSupportedException => "UnsupportedModel",
         _ => "ModelImportFailed",

@@ -17,7 +17,7 @@ public sealed class LayerNameCompleter : IArgumentCompleter
         if (model is null) yield break;
         var word = wordToComplete.Trim('\'', '"');
         var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase);
-        foreach (var layer in model.Engine.Layers.All)
+        foreach (var layer in model.Engine.Layers.All.Concat(model.Engine.Layers.Modules))
         {
             if (!pattern.IsMatch(layer.Name) && !layer.Aliases.Any(pattern.IsMatch)) continue;
             var name = pattern.IsMatch(layer.Name) ? layer.Name : layer.Aliases.First(pattern.IsMatch);
