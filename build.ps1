@@ -164,6 +164,7 @@ $TestPackages = @(
     'python3-torch'         # PyTorch (/usr/bin/python3): reference logits, autograd, ONNX exports
     'python3-torchvision'   # torchvision's model definitions and transforms
     'python3-pil'           # Pillow: an independent image decoder
+    'python3-onnx'          # onnx: metadata_props on exported files (OnnxModels.Tests.ps1)
 )
 
 function Install-TestPackages {

@@ -16,6 +16,12 @@ python -c "import torch, torchvision; torch.save(torchvision.models.alexnet(weig
 python -c "import torch, torchvision; torch.save(torchvision.models.vgg16(weights='DEFAULT').state_dict(), 'vgg16.pth')"
 
 python -c "import torch, torchvision; torch.save(torchvision.models.resnet50(weights='DEFAULT').state_dict(), 'resnet50.pth')"
+
+An ONNX file does not say how its input was preprocessed. Declare it with -Preset (torchvision: RGB in [0, 1], ImageNet mean and std, shorter side resized then the centre cropped; caffe: BGR 0-255 minus the ImageNet BGR mean, stretched; raw: RGB 0-255 unchanged, stretched), or with -InputSize, -PixelRange, -Mean, -Std, -ChannelOrder and -Resize, which override the preset one by one. A file may declare the same in its metadata_props (convviz.preset, convviz.input_size, convviz.pixel_range, convviz.channel_order, convviz.mean, convviz.std, convviz.resize, convviz.resize_to); parameters override the file. When neither says anything, Import-ConvModel warns and the model's Preprocessing says the input convention is unknown. The channel order and the normalisation become nodes in front of the imported graph, so projections still come back as RGB pixels. Get-Help about_ConvViz_Models lists the supported ONNX operators and their projection rules.
+
+To export a torchvision model for ConvViz with Python:
+
+python -c "import torch, torchvision; m = torchvision.models.mobilenet_v3_small(weights='DEFAULT').eval(); torch.onnx.export(m, torch.zeros(1, 3, 224, 224), 'mobilenet_v3_small.onnx', opset_version=13)"
 '@
     Parameters  = @{
         Name         = 'The embedded pretrained model to load. resnet18 is the one that ships with ConvViz and the default.'
@@ -23,12 +29,28 @@ python -c "import torch, torchvision; torch.save(torchvision.models.resnet50(wei
         Seed         = 'The seed of the random initialisation (Kaiming normal for convolutions, as torchvision does). Default 0.'
         Path         = 'The model file to import, wildcards allowed (they must match exactly one file).'
         LiteralPath  = 'The model file to import, taken literally (no wildcards).'
+        Preset       = 'The input convention of an ONNX model: torchvision (RGB in [0, 1], mean 0.485,0.456,0.406, std 0.229,0.224,0.225, shorter side to input/0.875 then centre crop), caffe (BGR in [0, 255] minus 103.939,116.779,123.68, stretched) or raw (RGB 0-255 unchanged, stretched). The other preprocessing parameters override parts of it.'
+        InputSize    = 'The ONNX model''s input size: one number (square) or height, width. Default: the file''s fixed input size, or 224 where it is symbolic.'
+        PixelRange   = 'The range the ONNX model''s pixels are in before -Mean and -Std: 1 (RGB scaled to [0, 1]) or 255.'
+        Mean         = 'Per-channel mean subtracted from the pixels, in the model''s channel order and in -PixelRange units (one value for all channels, or one per channel).'
+        Std          = 'Per-channel standard deviation the pixels are divided by after the mean, in the model''s channel order and in -PixelRange units.'
+        ChannelOrder = 'The channel order the ONNX model expects: RGB or BGR. ConvViz reorders the photo''s RGB pixels in the graph.'
+        Resize       = 'How photos are fitted to the input size: CenterCrop (torchvision''s eval transform: the shorter side to input/0.875, then the centre cropped) or Stretch (the whole photo resized to the input size).'
         Device       = 'Where the model runs: cpu, cuda, cuda:N or auto (CUDA when TorchSharp reports it, else the CPU). Default auto.'
     }
     Inputs      = @(@{ Type = 'System.String'; Description = 'A path (by property name: FullName, PSPath, LiteralPath).' })
     Outputs     = 'A ConvViz.Model for -Model of the other ConvViz cmdlets.'
     Notes       = 'Models named by string (-Model resnet18 or -Model ./my.onnx on other cmdlets) are imported once per session and reused; a path is a model file, never an architecture name.'
     Examples    = @(
+        @{
+            Title   = 'A torchvision model exported to ONNX'
+            Code    = @'
+$onnx = Join-Path (Split-Path (Get-Module ConvViz).Path) 'models/ResNet18.onnx'
+$m = Import-ConvModel -Path $onnx -Preset caffe
+$m.Preprocessing
+'@
+            Remarks = 'Imports the ONNX ResNet-18 that ships with ConvViz (a CNTK export that expects BGR pixels minus the ImageNet mean) with the caffe preset, and shows the preprocessing in use. For an ONNX export of a torchvision model (the Python line in the description) use -Preset torchvision.'
+        }
         @{
             Title   = 'The paper''s network with random weights'
             Code    = @'

@@ -15,6 +15,8 @@ public sealed class Model
     public string Device => Engine.DeviceName;
     public int InputWidth => Engine.Input.Width;
     public int InputHeight => Engine.Input.Height;
+    /// <summary>The input preprocessing in use (pixel range, channel order, mean, std, resize), or "unknown (...)".</summary>
+    public string Preprocessing => Engine.Input.Describe();
     public string Output => Engine.Output.ToString();
     public int ClassCount => Engine.ClassNames?.Count ?? 0;
     public int LayerCount => Engine.Layers.All.Count;
