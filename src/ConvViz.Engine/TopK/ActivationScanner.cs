@@ -148,7 +148,7 @@ public sealed class ActivationScanner
                 ImageBatch batch;
                 try
                 {
-                    if (!prefetcher.TryRead(out batch)) break;
+                    if (!prefetcher.TryRead(out batch, cancellationToken)) break;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
