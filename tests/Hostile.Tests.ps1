@@ -146,3 +146,150 @@ foreach (`$e in @(`$a) + @(`$b)) { 'ERR=' + `$e.FullyQualifiedErrorId.Split(',')
         @($r.Output | Where-Object { $_ -like 'ERR=*' }) | Should -Be @('ERR=ImageNotAFile', 'ERR=ImageNotAFile')
     }
 }
+
+Describe 'State files: checksum, meaning, one owner, leftovers' {
+    BeforeAll {
+        $script:TinyNets = Get-TestKitType 'TinyNets'
+        $script:Tiny = $TinyNets::Chain([string[]]@('conv', 'relu', 'pool', 'conv'), 32, 5)
+        $script:StateDir = Join-Path $TestDrive 'states'
+        $script:StateImages = [string[]]$Corpus::Noise((Join-Path $StateDir 'images'), 8, 31, 16, 48)
+        $script:StateArgs = @{ Model = $Tiny; Layer = 'l0', 'l3'; Unit = 0..3; Top = 3; BatchSize = 4 }
+        $script:Reference = Join-Path $StateDir 'reference.json'
+        function script:KeyOf($a) { '{0}|{1}|{2}|{3}|{4}|{5}|{6}' -f $a.Layer, $a.Unit, $a.Rank, $a.Value.ToString('R'), $a.ImagePath, $a.Position.Y, $a.Position.X }
+        $script:ReferenceKeys = @(Get-TopActivations -LiteralPath $StateImages @StateArgs -StatePath $Reference | ForEach-Object { KeyOf $_ })
+        $script:ReferenceBytes = [IO.File]::ReadAllBytes($Reference)
+
+        # The rule of docs/state-format.md, written out independently: SHA-256 of the file with
+        # the 64 checksum digits read as zeros.
+        function script:Seal([string] $Json) {
+            $m = [regex]::Match($Json, '"checksum":"([0-9a-f]{64})"')
+            $zeroed = $Json.Substring(0, $m.Groups[1].Index) + ('0' * 64) + $Json.Substring($m.Groups[1].Index + 64)
+            $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($zeroed))).ToLowerInvariant()
+            $zeroed.Substring(0, $m.Groups[1].Index) + $hash + $zeroed.Substring($m.Groups[1].Index + 64)
+        }
+        # Resumes from $Path: 'refused' (InvalidStateFile, file unchanged) or the result's keys.
+        function script:Resume([string] $Path) {
+            $before = [IO.File]::ReadAllBytes($Path)
+            try {
+                $keys = @(Get-TopActivations -LiteralPath $StateImages @StateArgs -StatePath $Path -ErrorAction Stop | ForEach-Object { KeyOf $_ })
+                return [pscustomobject]@{ Refused = $false; Keys = $keys; Error = $null }
+            } catch {
+                [Convert]::ToBase64String([IO.File]::ReadAllBytes($Path)) | Should -Be ([Convert]::ToBase64String($before)) -Because 'a refused state is never overwritten'
+                return [pscustomobject]@{ Refused = $true; Keys = $null; Error = $_ }
+            }
+        }
+    }
+
+    It 'a finished state carries a checksum and resumes to the same result' {
+        $json = [Text.Encoding]::UTF8.GetString($ReferenceBytes)
+        $json | Should -Match '^\{"format":"ConvViz\.TopKScanState","version":2,"checksum":"[0-9a-f]{64}"'
+        (Seal $json) | Should -Be $json -Because 'the checksum follows the documented rule'
+        $copy = Join-Path $StateDir 'copy.json'
+        [IO.File]::WriteAllBytes($copy, $ReferenceBytes)
+        $r = Resume $copy
+        $r.Refused | Should -BeFalse
+        $r.Keys | Should -Be $ReferenceKeys
+    }
+
+    It '200 seeded single-bit flips: each refused as InvalidStateFile or leaving the result unchanged' {
+        $random = [Random]::new(14)
+        $flipped = Join-Path $StateDir 'flipped.json'
+        $refused = 0; $unchanged = 0
+        for ($n = 0; $n -lt 200; $n++) {
+            $b = [byte[]]$ReferenceBytes.Clone()
+            $at = $random.Next($b.Length); $bit = $random.Next(8)
+            $b[$at] = $b[$at] -bxor (1 -shl $bit)
+            [IO.File]::WriteAllBytes($flipped, $b)
+            $r = Resume $flipped
+            if ($r.Refused) {
+                $r.Error.FullyQualifiedErrorId | Should -BeLike 'InvalidStateFile,*' -Because "flip of bit $bit at byte $at"
+                $r.Error.Exception.Message | Should -BeLike '*flipped.json*'
+                $refused++
+            } else {
+                $r.Keys | Should -Be $ReferenceKeys -Because "flip of bit $bit at byte $at was accepted, so it must not change the result"
+                $unchanged++
+            }
+        }
+        ($refused + $unchanged) | Should -Be 200
+    }
+
+    It 'a re-sealed state that breaks the rules is refused: <Case>' -TestCases @(
+        @{ Case = 'one image twice in a unit''s top-k'; Why = '*repeats image*'; Edit = { param($s) $l = $s.layers[0]; $u = $l.units.Count; $l.images[$u] = $l.images[0]; $l.values[$u] = $l.values[0] } }
+        @{ Case = 'ranks out of order'; Why = '*is not below rank*'; Edit = { param($s) $l = $s.layers[0]; $u = $l.units.Count; $t = $l.values[0]; $l.values[0] = $l.values[$u]; $l.values[$u] = $t; $t = $l.images[0]; $l.images[0] = $l.images[$u]; $l.images[$u] = $t; $t = $l.positions[0]; $l.positions[0] = $l.positions[$u]; $l.positions[$u] = $t } }
+        @{ Case = 'a NaN value'; Why = '*not a finite activation*'; Edit = { param($s) $s.layers[0].values[0] = [double]::NaN } }
+        @{ Case = 'a 1e30 value'; Why = '*not a finite activation*'; Edit = { param($s) $s.layers[0].values[0] = 1e30 } }
+        @{ Case = 'a hash that is not hex'; Why = '*content hash*hex*'; Edit = { param($s) $s.images[0].sha256 = 'z' * 64 } }
+        @{ Case = 'an image sequence not in the list'; Why = '*not in the image list*'; Edit = { param($s) $s.layers[0].images[0] = 999 } }
+        @{ Case = 'a position outside the map'; Why = '*position outside*'; Edit = { param($s) $s.layers[0].positions[0] = 1000000 } }
+        @{ Case = 'a relative image path'; Why = "*'relative/a.png'*"; Edit = { param($s) $s.images[0].path = 'relative/a.png' } }
+        @{ Case = 'an image dropped from the list'; Why = '*'; Edit = { param($s) $s.images = @($s.images | Select-Object -Skip 1) } }
+    ) {
+        param($Case, $Why, $Edit)
+        $state = [Text.Encoding]::UTF8.GetString($ReferenceBytes) | ConvertFrom-Json
+        & $Edit $state
+        $path = Join-Path $StateDir 'semantic.json'
+        $json = $state | ConvertTo-Json -Depth 10 -Compress
+        [IO.File]::WriteAllText($path, (Seal $json))
+        $r = Resume $path
+        $r.Refused | Should -BeTrue -Because "$Case must be refused"
+        $r.Error.FullyQualifiedErrorId | Should -BeLike 'InvalidStateFile,*'
+        $r.Error.Exception.Message | Should -BeLike $Why
+    }
+
+    It 'the unedited state, re-serialised and re-sealed the same way, is accepted (the cases above fail for their reason)' {
+        $state = [Text.Encoding]::UTF8.GetString($ReferenceBytes) | ConvertFrom-Json
+        $path = Join-Path $StateDir 'resealed.json'
+        [IO.File]::WriteAllText($path, (Seal ($state | ConvertTo-Json -Depth 10 -Compress)))
+        $r = Resume $path
+        $r.Refused | Should -BeFalse -Because "$($r.Error)"
+        $r.Keys | Should -Be $ReferenceKeys
+    }
+
+    It 'temporary files of an interrupted write are removed by the next run; other files stay' {
+        $path = Join-Path $StateDir 'leftover.json'
+        [IO.File]::WriteAllBytes($path, $ReferenceBytes)
+        $tmp = Join-Path $StateDir '.leftover.json.0badc0de.tmp'
+        $other = Join-Path $StateDir '.leftover.json.notours.tmp'
+        Set-Content -LiteralPath $tmp, $other -Value 'partial'
+        $null = Resume $path
+        Test-Path -LiteralPath $tmp | Should -BeFalse
+        Test-Path -LiteralPath $other | Should -BeTrue
+    }
+
+    It 'two concurrent scans on one state file: the second stops with StateFileInUse naming the first' {
+        $images = [string[]]$Corpus::Noise((Join-Path $StateDir 'many'), 24, 32, 64, 128)
+        $list = Join-Path $StateDir 'many.txt'
+        Set-Content -LiteralPath $list -Value $images
+        $shared = Join-Path $StateDir 'shared.json'
+        $scan = @"
+Import-Module '$ModuleManifest'
+try {
+    `$null = Get-TopActivations -LiteralPath (Get-Content -LiteralPath '$list') -Model zfnet -Layer conv1 -Top 3 -BatchSize 1 -Device cpu -StatePath '$shared' -CheckpointSeconds 0 -ErrorAction Stop
+    'FINISHED ' + `$PID
+} catch { 'ERRORID=' + `$_.FullyQualifiedErrorId.Split(',')[0]; 'MESSAGE=' + `$_.Exception.Message; 'PID=' + `$PID }
+"@
+        $file = Join-Path $StateDir 'scan.ps1'
+        Set-Content -LiteralPath $file -Value $scan
+        $cmd = Get-PwshCommand
+        $psi = [Diagnostics.ProcessStartInfo]::new($cmd[0])
+        foreach ($a in @($cmd | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+        $first = [Diagnostics.Process]::Start($psi)
+        try {
+            $lock = "$shared.lock"
+            $deadline = [DateTime]::UtcNow.AddSeconds(300)
+            while (-not $first.HasExited -and [DateTime]::UtcNow -lt $deadline -and -not ((Test-Path -LiteralPath $shared) -and (Get-Item -LiteralPath $lock -ErrorAction Ignore).Length -gt 0)) { Start-Sleep -Milliseconds 50 }
+            $first.HasExited | Should -BeFalse -Because 'the first scan must still run when the second starts'
+            $second = Invoke-Watched $scan 300
+        } finally {
+            $firstOut = $first.StandardOutput.ReadToEnd()
+            $first.WaitForExit()
+        }
+        $firstOut | Should -Match "FINISHED $($first.Id)"
+        $second.Output | Should -Contain 'ERRORID=StateFileInUse'
+        ($second.Output | Where-Object { $_ -like 'MESSAGE=*' }) | Should -BeLike "*shared.json*another scan*pid $($first.Id) on host*"
+        # The first scan's state is whole: every image counted once.
+        (Get-Content -Raw -LiteralPath $shared | ConvertFrom-Json).images.Count | Should -Be $images.Count
+    }
+}
+
