@@ -69,6 +69,11 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
     [Parameter]
     public string? StatePath { get; set; }
 
+    /// <summary>Seconds between checkpoints of -StatePath (and one at the end); 0 writes after every batch.</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int CheckpointSeconds { get; set; } = 30;
+
     [Parameter]
     [ValidatePattern(@"^\d+/\d+$")]
     public string? Shard { get; set; }
@@ -127,6 +132,11 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
+            if (e is ScanStateInUseException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateFileInUse", ErrorCategory.ResourceBusy, StatePath));
+                return;
+            }
             Fail(e, e switch { ScanStateException => "InvalidStateFile", InsufficientMemoryException => "InsufficientMemory", _ => "ScanFailed" },
                 (object?)StatePath ?? Layer);
             return;
@@ -149,6 +159,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         AllowSameImage = AllowSameImage,
         Shard = Shard is null ? null : ShardSpec.Parse(Shard),
         StatePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath),
+        CheckpointSeconds = CheckpointSeconds,
         Decode = ImageDecodeOptions.Default with { MaxPixels = MaxPixels },
     };
 
