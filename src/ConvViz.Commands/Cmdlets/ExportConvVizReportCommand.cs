@@ -115,7 +115,13 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is IOException or UnauthorizedAccessException ? "WriteFailed" : "ReportFailed", _target);
+            Fail(e, e switch
+            {
+                ModelMismatchException m => m.ErrorId,
+                ScanStateException => "InvalidStateFile",
+                IOException or UnauthorizedAccessException => "WriteFailed",
+                _ => "ReportFailed",
+            }, _target);
             return;
         }
         finally
@@ -129,11 +135,19 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
 
     private ConvVizReport FromRecords(List<Projection> projections, Model? model, List<UnitEntry> owned, int? imageCount)
     {
-        model ??= projections.Select(p => p.Activation.Model).FirstOrDefault(m => m is not null)
-            ?? (projections.Count > 0 ? ModelCatalog.Get(projections[0].Activation.ModelName) : ModelCatalog.Get(ModelCatalog.DefaultName));
+        // Every projection must come from the weights whose geometry the report shows.
+        if (projections.Count == 0) model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
+        foreach (var group in projections.GroupBy(p => (p.Activation.WeightsSha256, p.Activation.Model)))
+        {
+            var first = group.First().Activation;
+            var resolved = ModelResolver.For(first, model, $"Projection '{group.First()}'");
+            if (model is null) model = resolved;
+            else if (resolved != model && resolved.WeightsSha256 != model.WeightsSha256)
+                throw new ModelMismatchException($"The projections come from several models ('{model.Name}' and '{resolved.Name}', other weights); one report shows one model's: filter them with Where-Object, or report each with its own -Model.");
+        }
         var entries = GridEntries.From(projections);
         owned.AddRange(entries);
-        var order = model.Engine.Layers.All.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        var order = model!.Engine.Layers.All.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var layers = entries.GroupBy(u => u.Layer)
             .OrderBy(g => order.TryGetValue(g.Key, out var i) ? i : int.MaxValue)
             .Select(g => new ReportLayer(g.Key, g.OrderBy(u => u.Unit).ToList(),
@@ -151,10 +165,8 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     {
         var states = StatePath.Select(p => ScanStateFile.Load(GetUnresolvedProviderPathFromPSPath(p))).ToList();
         var state = states.Count == 1 ? states[0] : ScanState.Merge(states);
-        var model = Model ?? ModelCatalog.Get(state.Model.Name);
-        if (ModelIdentity.Of(model.Engine).WeightsSha256 != state.Model.WeightsSha256)
-            throw new ArgumentException($"The scan state was made with other weights than model '{model.Name}' has; pass the scan's model with -Model.");
-        var activations = ActivationRecords.From(state.ToActivations(), model.Name, state.Stage.ToString(), model).ToList();
+        var model = ModelResolver.For(state.Model.Name, state.Model.Source, state.Model.WeightsSha256, Model, null, $"The scan state {string.Join(", ", StatePath)}");
+        var activations = ActivationRecords.From(state.ToActivations(), state.Model, state.Stage.ToString(), model).ToList();
         var projections = Project(model, activations);
         return FromRecords(projections, model, owned, state.Images.Count);
     }
@@ -185,7 +197,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
             var scan = new ActivationScanner(model.Engine, new ScanOptions { Layers = Layer, Units = Unit, K = 1, Device = model.Engine.DeviceName })
                 .Scan(files, p => WriteProgress(GetTopActivationsCommand.ProgressFor(p, 4)),
                     e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), StopToken);
-            var activations = ActivationRecords.From(scan.Activations, model.Name, "Activation", model).ToList();
+            var activations = ActivationRecords.From(scan.Activations, scan.State.Model, "Activation", model).ToList();
             foreach (var entry in GridEntries.From(Project(model, activations)))
             {
                 owned.Add(entry);

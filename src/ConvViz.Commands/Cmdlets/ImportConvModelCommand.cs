@@ -75,7 +75,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
             var built = BuiltInArchitectures.Create(Architecture, 0);
             try { ConvViz.Engine.Import.StateDict.Load(built, file); }
             catch { built.Dispose(); throw; }
-            return new Model(built);
+            return new Model(ModelCatalog.WithStateDictSource(built, file, Architecture));
         }
         return new Model(ConvViz.Engine.Import.OnnxImporter.Import(file));
     }

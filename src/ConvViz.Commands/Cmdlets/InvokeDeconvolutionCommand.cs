@@ -138,7 +138,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
                          badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)),
                          cancellationToken: StopToken))
             {
-                var activation = byRequest[p.Request].Dequeue() ?? ProjectionRecords.ActivationFor(p, model, stage ?? "Activation");
+                var activation = byRequest[p.Request].Dequeue()?.WithModel(model) ?? ProjectionRecords.ActivationFor(p, model, stage ?? "Activation");
                 WriteObject(ProjectionRecords.From(p, activation, rule.ToString(), IncludeFull));
                 if (++done % 8 == 0 || done == work.Count)
                     WriteProgress(new ProgressRecord(2, "Projecting activations", $"{done} of {work.Count}") { PercentComplete = 100 * done / Math.Max(1, work.Count) });
@@ -152,14 +152,13 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
         WriteProgress(new ProgressRecord(2, "Projecting activations", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
+    // The model a record is projected through: never one with other weights than the record's.
     private Model ModelFor(Activation a)
     {
-        if (Model is not null) return Model;
-        if (a.Model is not null) return a.Model;
-        try { return ModelCatalog.Get(a.ModelName); }
-        catch (Exception e)
+        try { return ModelResolver.For(a, Model); }
+        catch (ModelMismatchException e)
         {
-            Fail(new ArgumentException($"Activation of model '{a.ModelName}' carries no model; pass it with -Model.", e), "ModelRequired", a);
+            Fail(e, e.ErrorId, a);
             throw;
         }
     }
