@@ -2,7 +2,7 @@
 .SYNOPSIS
     Merges the state files of a sharded Get-TopActivations scan and writes the HTML report.
 .DESCRIPTION
-    The merge step of examples/Scan-SlurmArray.sh (or any scan split with -Shard i/n). Checks
+    The merge step of examples/Submit-SlurmScan.sh (or any scan split with -Shard i/n). Checks
     that every shard's state file is there, merges them with Merge-TopActivations into
     -OutputStatePath (exactly the top-k a single scan over all the images would give), and,
     with -ReportPath, writes the HTML report with Export-ConvVizReport, which projects every
@@ -38,12 +38,12 @@ try {
     }
     if (-not $states) { throw "No shard states in $StateFolder." }
     $records = @(Merge-TopActivations -StatePath $states -OutputStatePath $OutputStatePath)
-    Write-Host "Merged $($states.Count) shards into $OutputStatePath ($($records.Count) records)."
+    Write-Information -InformationAction Continue "Merged $($states.Count) shards into $OutputStatePath ($($records.Count) records)."
     if ($ReportPath) {
         $dir = Split-Path -Parent $ReportPath
         if ($dir) { New-Item -ItemType Directory -Force $dir | Out-Null }
         Export-ConvVizReport -StatePath $OutputStatePath -Path $ReportPath -Title $Title
-        Write-Host "Wrote $ReportPath."
+        Write-Information -InformationAction Continue "Wrote $ReportPath."
     }
 }
 catch {

@@ -1,9 +1,9 @@
 #!/bin/bash
-# Scan-SlurmArray.sh - a ConvViz top-k scan split over a Slurm job array, then one merge job.
+# Submit-SlurmScan.sh - a ConvViz top-k scan split over a Slurm job array, then one merge job.
 #
 # SYNOPSIS
-#   bash examples/Scan-SlurmArray.sh IMAGE_DIR [WORK_DIR]     submit the array and the merge job
-#   sbatch examples/Scan-SlurmArray.sh IMAGE_DIR [WORK_DIR]   submit only the array (merge by hand)
+#   bash examples/Submit-SlurmScan.sh IMAGE_DIR [WORK_DIR]     submit the array and the merge job
+#   sbatch examples/Submit-SlurmScan.sh IMAGE_DIR [WORK_DIR]   submit only the array (merge by hand)
 #
 # DESCRIPTION
 #   Each array task i of n runs Get-TopActivations -Shard i/n on the whole image folder (every
@@ -22,7 +22,7 @@
 #   PWSH             the pwsh command (default: pwsh)
 #
 # EXAMPLE
-#   CONVVIZ_MODULE=/opt/convviz/out/ConvViz bash examples/Scan-SlurmArray.sh /data/imagenet/val /scratch/$USER/convviz
+#   CONVVIZ_MODULE=/opt/convviz/out/ConvViz bash examples/Submit-SlurmScan.sh /data/imagenet/val /scratch/$USER/convviz
 #
 #SBATCH --job-name=convviz-scan
 #SBATCH --array=1-8
@@ -33,7 +33,7 @@
 #SBATCH --output=convviz-scan-%A_%a.out
 set -euo pipefail
 
-IMAGE_DIR=${1:?usage: Scan-SlurmArray.sh IMAGE_DIR [WORK_DIR]}
+IMAGE_DIR=${1:?usage: Submit-SlurmScan.sh IMAGE_DIR [WORK_DIR]}
 WORK_DIR=${2:-$PWD/convviz}
 # Under sbatch the script runs from a spool copy, so its own folder is only known before
 # submission; submitted with plain sbatch, it assumes sbatch ran in the repository root.
@@ -52,9 +52,9 @@ if [[ -z "${SLURM_ARRAY_TASK_ID:-}" ]]; then
     IMAGE_DIR=$(cd "$IMAGE_DIR" && pwd)
     WORK_DIR=$(cd "$WORK_DIR" && pwd)
     array=$(sbatch --parsable --chdir="$WORK_DIR" --output="$WORK_DIR/logs/scan-%A_%a.out" --export=ALL \
-        "$SCRIPT_DIR/Scan-SlurmArray.sh" "$IMAGE_DIR" "$WORK_DIR")
+        "$SCRIPT_DIR/Submit-SlurmScan.sh" "$IMAGE_DIR" "$WORK_DIR")
     array=${array%%;*}
-    tasks=$(sed -n 's/^#SBATCH --array=1-\([0-9]*\).*/\1/p' "$SCRIPT_DIR/Scan-SlurmArray.sh")
+    tasks=$(sed -n 's/^#SBATCH --array=1-\([0-9]*\).*/\1/p' "$SCRIPT_DIR/Submit-SlurmScan.sh")
     merge=$(sbatch --parsable --job-name=convviz-merge --dependency=afterok:"$array" --chdir="$WORK_DIR" \
         --output="$WORK_DIR/logs/merge-%j.out" --cpus-per-task=8 --mem=16G --time=04:00:00 --export=ALL \
         --wrap "$PWSH -NoProfile -NonInteractive -File '$SCRIPT_DIR/Merge-Shards.ps1' -StateFolder '$WORK_DIR/state' -ShardCount $tasks -ModulePath '$MODULE' -ReportPath '$WORK_DIR/report/index.html'")
