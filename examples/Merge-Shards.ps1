@@ -22,9 +22,12 @@ param(
     [string] $OutputStatePath = (Join-Path $StateFolder 'merged.json'),
     [string] $ReportPath,
     [string] $Title = 'ConvViz scan',
+    # The model the shards were scanned with (a built-in name or a model file); the report projects through it.
+    [string] $Model = 'resnet18',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/ConvViz')
 )
 $ErrorActionPreference = 'Stop'
+$PSStyle.OutputRendering = 'PlainText'
 try {
     $manifest = if (Test-Path (Join-Path $ModulePath 'ConvViz.psd1')) { Join-Path $ModulePath 'ConvViz.psd1' } else { 'ConvViz' }
     Import-Module $manifest -Verbose:$false
@@ -42,11 +45,11 @@ try {
     if ($ReportPath) {
         $dir = Split-Path -Parent $ReportPath
         if ($dir) { New-Item -ItemType Directory -Force $dir | Out-Null }
-        Export-ConvVizReport -StatePath $OutputStatePath -Path $ReportPath -Title $Title
+        Export-ConvVizReport -StatePath $OutputStatePath -Model $Model -Path $ReportPath -Title $Title
         Write-Information -InformationAction Continue "Wrote $ReportPath."
     }
 }
 catch {
-    Write-Error $_ -ErrorAction Continue
+    [Console]::Error.WriteLine("FAILED $(($_.FullyQualifiedErrorId -split ',')[0]): $($_.Exception.Message)")
     exit 1
 }
