@@ -88,3 +88,69 @@ Describe 'Records carry their weights' {
         { Merge-TopActivations -StatePath $StatePath -Model (Join-Path $TestDrive 'nope.onnx') -ErrorAction Stop } | Should -Throw '*neither a built-in model*'
     }
 }
+
+Describe 'Records survive serialisation' {
+    BeforeAll {
+        $script:Seeded = Import-ConvModel -Architecture resnet18 -Seed 1
+        $script:Records = @(Get-TopActivations -LiteralPath $Images -Model $Seeded @Scan)
+        $script:Direct = @($Records | Invoke-Deconvolution)
+        $Direct.Count | Should -Be 4
+        function script:Should-ProjectLikeDirect($Projections) {
+            $Projections = @($Projections)
+            ($Projections | ForEach-Object { Key $_ }) | Should -Be ($Direct | ForEach-Object { Key $_ })
+            for ($i = 0; $i -lt $Direct.Count; $i++) {
+                Signal $Projections[$i] | Should -Be (Signal $Direct[$i])
+                $Projections[$i].Value | Should -Be $Direct[$i].Value
+            }
+        }
+    }
+
+    It 'binds Import-Csv rows by property name (with -Model, and found by its weights)' {
+        $csv = Join-Path $TestDrive 'records.csv'
+        $Records | Export-Csv -LiteralPath $csv
+        Should-ProjectLikeDirect (Import-Csv -LiteralPath $csv | Invoke-Deconvolution -Model $Seeded)
+        Should-ProjectLikeDirect (Import-Csv -LiteralPath $csv | Invoke-Deconvolution)
+        $err = { Import-Csv -LiteralPath $csv | Invoke-Deconvolution -Model resnet18 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ModelMismatch,*'
+    }
+
+    It 'binds Import-Clixml records by property name' {
+        $xml = Join-Path $TestDrive 'records.xml'
+        $Records | Export-Clixml -LiteralPath $xml
+        $back = @(Import-Clixml -LiteralPath $xml)
+        $back[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.ConvViz.Activation'
+        Should-ProjectLikeDirect ($back | Invoke-Deconvolution -Model $Seeded)
+        Should-ProjectLikeDirect ($back | Invoke-Deconvolution)
+    }
+
+    It 'binds records received from Start-Job' {
+        $job = Start-Job -ScriptBlock {
+            param($module, $images, $seed)
+            Import-Module $module
+            Get-TopActivations -LiteralPath $images -Model (Import-ConvModel -Architecture resnet18 -Seed $seed) -Layer layer1 -Unit 0..1 -Top 2 -BatchSize 4
+        } -ArgumentList (Join-Path $ModulePath 'ConvViz.psd1'), $Images, 1
+        $received = @($job | Wait-Job -Timeout 600 | Receive-Job)
+        $job | Remove-Job -Force
+        $received.Count | Should -Be 4
+        Should-ProjectLikeDirect ($received | Invoke-Deconvolution -Model $Seeded)
+        Should-ProjectLikeDirect ($received | Invoke-Deconvolution)
+    }
+
+    It 'refuses an object that is not an activation, naming what is missing' {
+        $err = { [pscustomobject]@{ Layer = 'layer1'; Unit = 0 } | Invoke-Deconvolution -Model $Seeded -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*no ImagePath property*'
+    }
+}
+
+Describe 'Export-ConvVizReport -StatePath -Layer -Unit' {
+    It 'reports only the chosen layer and units of the state' {
+        $m = Import-ConvModel -Architecture resnet18 -Seed 1
+        $report = Join-Path $TestDrive 'unit1.html'
+        Export-ConvVizReport -StatePath $StatePath -Model $m -Layer layer1 -Unit 1 -Path $report
+        $report | Should -Exist
+        $err = { Export-ConvVizReport -StatePath $StatePath -Model $m -Layer layer2 -Path (Join-Path $TestDrive 'x.html') -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'LayerNotFound,*'
+        $err = { Export-ConvVizReport -StatePath $StatePath -Model $m -Unit 7 -Path (Join-Path $TestDrive 'x.html') -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'UnitOutOfRange,*'
+    }
+}

@@ -50,11 +50,14 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
     public string ImagePath { get; set; } = "";
 
+    /// <summary>Evolution: the layers to show. State: only these layers of the scan (default: all).</summary>
     [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
+    [Parameter(ParameterSetName = StateSet)]
     [ArgumentCompleter(typeof(Completion.LayerNameCompleter))]
     public string[] Layer { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = EvolutionSet)]
+    [Parameter(ParameterSetName = StateSet)]
     [UnitRange]
     public int[]? Unit { get; set; }
 
@@ -118,6 +121,8 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
             Fail(e, e switch
             {
                 ModelMismatchException m => m.ErrorId,
+                Engine.Models.LayerNotFoundException => "LayerNotFound",
+                ArgumentOutOfRangeException => "UnitOutOfRange",
                 ScanStateException => "InvalidStateFile",
                 IOException or UnauthorizedAccessException => "WriteFailed",
                 _ => "ReportFailed",
@@ -167,6 +172,27 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         var state = states.Count == 1 ? states[0] : ScanState.Merge(states);
         var model = ModelResolver.For(state.Model.Name, state.Model.Source, state.Model.WeightsSha256, Model, null, $"The scan state {string.Join(", ", StatePath)}");
         var activations = ActivationRecords.From(state.ToActivations(), state.Model, state.Stage.ToString(), model).ToList();
+        if (Layer.Length > 0)
+        {
+            var scanned = activations.Select(a => a.Layer).Distinct(StringComparer.Ordinal).ToList();
+            var wanted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in Layer)
+            {
+                var canonical = model.Engine.Layers.Get(name).Name;
+                if (!scanned.Contains(canonical))
+                    throw new Engine.Models.LayerNotFoundException(name, $"{model.Name} (scan state)", Array.Empty<string>(), scanned);
+                wanted.Add(canonical);
+            }
+            activations = activations.Where(a => wanted.Contains(a.Layer)).ToList();
+        }
+        if (Unit is { Length: > 0 })
+        {
+            var units = new HashSet<int>(Unit);
+            var missing = Unit.Where(u => !activations.Any(a => a.Unit == u)).ToList();
+            if (missing.Count > 0)
+                throw new ArgumentOutOfRangeException(nameof(Unit), $"Unit {string.Join(", ", missing)} is not in the scan state for {(Layer.Length > 0 ? "layer " + string.Join(", ", Layer) : "any layer")}.");
+            activations = activations.Where(a => units.Contains(a.Unit)).ToList();
+        }
         var projections = Project(model, activations);
         return FromRecords(projections, model, owned, state.Images.Count);
     }
@@ -178,7 +204,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         var byRequest = requests.Zip(activations).GroupBy(x => x.First).ToDictionary(g => g.Key, g => new Queue<Activation>(g.Select(x => x.Second)));
         var result = new List<Projection>();
         foreach (var p in ImageProjector.Run(model.Engine, requests, rule,
-                     badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken))
+                     badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken, keepFull: false))
         {
             result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), rule.ToString(), includeFull: false));
             WriteProgress(new ProgressRecord(3, "Projecting for the report", $"{result.Count} of {requests.Count}") { PercentComplete = 100 * result.Count / Math.Max(1, requests.Count) });
