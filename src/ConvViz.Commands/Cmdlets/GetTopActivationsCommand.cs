@@ -144,7 +144,8 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         WriteProgress(new ProgressRecord(activity, "Scanning images", "Done") { RecordType = ProgressRecordType.Completed });
         if (result.Cancelled) return;
         WriteVerbose($"Scanned {result.ImagesScanned} images ({result.ImagesSkipped} already counted, {result.Errors.Count} unreadable) in {result.Elapsed.TotalSeconds:F1} s.");
-        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage, Model)) WriteObject(a);
+        Model.KnowWeights(result.State.Model.WeightsSha256);
+        foreach (var a in ActivationRecords.From(result.Activations, result.State.Model, Stage, Model)) WriteObject(a);
         base.EndProcessing();
     }
 

@@ -117,7 +117,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
                 foreach (var note in origin.Notes()) WriteVerbose(note);
             }
             catch { built.Dispose(); throw; }
-            return new Model(built);
+            return new Model(ModelCatalog.WithStateDictSource(built, file, Architecture));
         }
         if (ConvViz.Engine.Import.ArchitectureRequiredException.IsPyTorchFile(file))
             throw new ConvViz.Engine.Import.ArchitectureRequiredException(file, ConvViz.Engine.Import.StateDict.Identify(file));

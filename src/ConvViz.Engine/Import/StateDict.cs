@@ -85,6 +85,15 @@ public static class StateDict
         return $"it fits no built-in architecture; the nearest is {string.Join(" or ", ties)} with {best.Mismatches} mismatch{(best.Mismatches == 1 ? "" : "es")}";
     }
 
+    /// <summary>The one built-in architecture whose schema the file's state dict fits exactly, or null.</summary>
+    public static string? ExactArchitecture(string path)
+    {
+        using var scope = NewDisposeScope();
+        var found = Read(path, out _).ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
+        var exact = RankArchitectures(found).Where(r => r.Mismatches == 0).ToList();
+        return exact.Count == 1 ? exact[0].Architecture : null;
+    }
+
     /// <summary>For Import-ConvModel without -Architecture: which built-in the file's state dict is, if any.</summary>
     public static string? Identify(string path)
     {
