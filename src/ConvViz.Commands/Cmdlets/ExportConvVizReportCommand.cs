@@ -168,7 +168,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         foreach (var p in ImageProjector.Run(model.Engine, requests, rule,
                      badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken))
         {
-            result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), rule.ToString(), includeFull: false));
+            result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), includeFull: false));
             WriteProgress(new ProgressRecord(3, "Projecting for the report", $"{result.Count} of {requests.Count}") { PercentComplete = 100 * result.Count / Math.Max(1, requests.Count) });
         }
         return result;

@@ -61,9 +61,23 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
     [ModelArgument]
     public Model? Model { get; set; }
 
+    /// <summary>One or more methods, all from one forward pass; default: per layer, from the graph (see help).</summary>
     [Parameter]
     [ValidateSet("Deconvnet", "GuidedBackprop", "Gradient", IgnoreCase = true)]
-    public string Method { get; set; } = "Deconvnet";
+    public string[]? Method { get; set; }
+
+    /// <summary>Field (the theoretical receptive field) or Effective (the box holding -CropMass of the projection).</summary>
+    [Parameter]
+    [ValidateSet("Field", "Effective", IgnoreCase = true)]
+    public string Crop { get; set; } = "Field";
+
+    [Parameter]
+    [ValidateRange(0.01, 1.0)]
+    public double CropMass { get; set; } = 0.95;
+
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int MinCropSize { get; set; } = 32;
 
     /// <summary>Keep the unit's whole feature map instead of the one activation.</summary>
     [Parameter]
@@ -105,7 +119,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     protected override void EndProcessing()
     {
-        var rule = Enum.Parse<ProjectionRule>(Method, true);
+        var rule = ProjectionRecords.Settings(Method, Crop, CropMass, MinCropSize);
         if (ParameterSetName == ActivationSet)
         {
             foreach (var group in _records.GroupBy(r => ModelFor(r)))
@@ -123,7 +137,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
     private ProjectionRequest Request(Activation a)
         => new(a.ImagePath, a.Layer, ParseStage(a.Stage), a.Unit, a.Position.Y, a.Position.X, KeepFeatureMap);
 
-    private void Run(Model model, List<(ProjectionRequest Request, Activation? Activation)> work, ProjectionRule rule, string? stage)
+    private void Run(Model model, List<(ProjectionRequest Request, Activation? Activation)> work, ProjectionSettings rule, string? stage)
     {
         var byRequest = new Dictionary<ProjectionRequest, Queue<Activation?>>();
         foreach (var (r, a) in work)
@@ -139,7 +153,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
                          cancellationToken: StopToken))
             {
                 var activation = byRequest[p.Request].Dequeue() ?? ProjectionRecords.ActivationFor(p, model, stage ?? "Activation");
-                WriteObject(ProjectionRecords.From(p, activation, rule.ToString(), IncludeFull));
+                WriteObject(ProjectionRecords.From(p, activation, IncludeFull));
                 if (++done % 8 == 0 || done == work.Count)
                     WriteProgress(new ProgressRecord(2, "Projecting activations", $"{done} of {work.Count}") { PercentComplete = 100 * done / Math.Max(1, work.Count) });
             }

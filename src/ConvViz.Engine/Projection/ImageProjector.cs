@@ -22,7 +22,19 @@ public static class ImageProjector
     public static IEnumerable<ImageProjection> Run(ConvModel model, IEnumerable<ProjectionRequest> requests, ProjectionRule rule,
         int imagesPerBatch = 8, ImageDecodeOptions? decode = null, Action<ImageReadException>? badImage = null,
         CancellationToken cancellationToken = default)
+        => Run(model, requests, new ProjectionSettings(new[] { rule }), imagesPerBatch, decode, badImage, cancellationToken);
+
+    /// <summary>
+    /// As above with several rules (all from one forward pass per batch; null takes each layer's
+    /// <see cref="MethodChoice"/>) and a crop mode.
+    /// </summary>
+    public static IEnumerable<ImageProjection> Run(ConvModel model, IEnumerable<ProjectionRequest> requests, ProjectionSettings settings,
+        int imagesPerBatch = 8, ImageDecodeOptions? decode = null, Action<ImageReadException>? badImage = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Crop.Validate();
+        if (settings.Rules is { Count: 0 }) throw new ArgumentException("At least one projection rule is needed.", nameof(settings));
         // Requests of one image go together, in the order their images first appear.
         var byImage = new List<(string Path, List<ProjectionRequest> Requests)>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -34,12 +46,12 @@ public static class ImageProjector
         foreach (var batch in byImage.Chunk(Math.Max(1, imagesPerBatch)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var p in ProjectBatch(model, batch, rule, decode, badImage)) yield return p;
+            foreach (var p in ProjectBatch(model, batch, settings, decode, badImage)) yield return p;
         }
     }
 
     private static List<ImageProjection> ProjectBatch(ConvModel model, (string Path, List<ProjectionRequest> Requests)[] batch,
-        ProjectionRule rule, ImageDecodeOptions? decode, Action<ImageReadException>? badImage)
+        ProjectionSettings settings, ImageDecodeOptions? decode, Action<ImageReadException>? badImage)
     {
         var spec = model.Input;
         var images = new List<(Image<Rgb24> Original, FittedImage Fitted, List<ProjectionRequest> Requests)>();
@@ -71,7 +83,10 @@ public static class ImageProjector
             float[][] planes = images.Select(x => x.Fitted.Pixels).ToArray();
             using var scope = NewDisposeScope();
             var input = stack(planes.Select(p => tensor(p).reshape(3, spec.Height, spec.Width)).ToArray()).to(model.Device);
-            var projected = BatchProjector.ProjectActivations(model, input, targets, rule);
+            var rulesOf = new Dictionary<int, IReadOnlyList<ProjectionRule>>();
+            IReadOnlyList<ProjectionRule> RulesFor(int node)
+                => rulesOf.TryGetValue(node, out var r) ? r : rulesOf[node] = settings.Rules ?? new[] { MethodChoice.For(model.Graph, node) };
+            var projected = BatchProjector.ProjectActivations(model, input, targets, RulesFor);
 
             for (int k = 0; k < projected.Length; k++)
             {
@@ -80,9 +95,23 @@ public static class ImageProjector
                 var inputBox = model.Graph.FieldOf(node).BoxOf(p.Y, p.X, spec.Height, spec.Width);
                 var geometry = images[img].Fitted.Geometry;
                 var imageBox = geometry.ToOriginal(inputBox);
+                var (cropBox, share) = settings.Crop.Mode == CropMode.Effective
+                    ? EffectiveCrop.Of(p.Pixels, spec.Height, spec.Width, inputBox, settings.Crop.Mass, settings.Crop.MinSize)
+                    : (inputBox, 1.0);
+                var cropImageBox = settings.Crop.Mode == CropMode.Effective ? geometry.ToOriginal(cropBox) : imageBox;
+                var crops = p.ByRule.Select(full => Crop(full, spec.Height, spec.Width, cropBox)).ToArray();
                 output.Add(new ImageProjection(request, layer.Name, (int)p.Y, (int)p.X, p.Value,
                     p.Pixels, spec.Height, spec.Width, inputBox, imageBox,
-                    Crop(p.Pixels, spec.Height, spec.Width, inputBox), Patch(images[img].Original, imageBox), geometry));
+                    crops[0], Patch(images[img].Original, cropImageBox), geometry)
+                {
+                    CropInputBox = cropBox,
+                    CropImageBox = cropImageBox,
+                    CropMode = settings.Crop.Mode,
+                    CropShare = share,
+                    Rules = RulesFor(node),
+                    Fulls = p.ByRule,
+                    Crops = crops,
+                });
             }
             return output;
         }
