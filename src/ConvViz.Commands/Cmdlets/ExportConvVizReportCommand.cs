@@ -68,10 +68,11 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     [Parameter]
     public DateTime? Started { get; set; }
 
+    /// <summary>Projection method(s) when the report projects (state, evolution); default: per layer, from the graph.</summary>
     [Parameter(ParameterSetName = StateSet)]
     [Parameter(ParameterSetName = EvolutionSet)]
     [ValidateSet("Deconvnet", "GuidedBackprop", "Gradient", IgnoreCase = true)]
-    public string Method { get; set; } = "Deconvnet";
+    public string[]? Method { get; set; }
 
     [Parameter]
     [ValidateRange(1, 10000)]
@@ -156,7 +157,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         var layers = entries.GroupBy(u => u.Layer)
             .OrderBy(g => order.TryGetValue(g.Key, out var i) ? i : int.MaxValue)
             .Select(g => new ReportLayer(g.Key, g.OrderBy(u => u.Unit).ToList(),
-                $"{g.Count()} units, {projections.FirstOrDefault(p => p.Layer == g.Key)?.Method ?? "Deconvnet"} projections"))
+                $"{g.Count()} units, {string.Join(" and ", projections.FirstOrDefault(p => p.Layer == g.Key)?.Methods ?? new[] { "Deconvnet" })} projections"))
             .ToList();
         var images = imageCount ?? projections.Select(p => p.ImagePath).Distinct(StringComparer.Ordinal).Count();
         return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, images, Elapsed, model.Name, model.Source))
@@ -199,14 +200,14 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
 
     private List<Projection> Project(Model model, List<Activation> activations)
     {
-        var rule = Enum.Parse<ProjectionRule>(Method, true);
+        var rule = ProjectionRecords.Settings(Method, "Field", 0.95, 32);
         var requests = activations.Select(a => new ProjectionRequest(a.ImagePath, a.Layer, Enum.Parse<Engine.Models.Stage>(a.Stage), a.Unit, a.Position.Y, a.Position.X)).ToList();
         var byRequest = requests.Zip(activations).GroupBy(x => x.First).ToDictionary(g => g.Key, g => new Queue<Activation>(g.Select(x => x.Second)));
         var result = new List<Projection>();
         foreach (var p in ImageProjector.Run(model.Engine, requests, rule,
                      badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken, keepFull: false))
         {
-            result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), rule.ToString(), includeFull: false));
+            result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), includeFull: false));
             WriteProgress(new ProgressRecord(3, "Projecting for the report", $"{result.Count} of {requests.Count}") { PercentComplete = 100 * result.Count / Math.Max(1, requests.Count) });
         }
         return result;

@@ -63,9 +63,23 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
     [ModelArgument]
     public Model? Model { get; set; }
 
+    /// <summary>One or more methods, all from one forward pass; default: per layer, from the graph (see help).</summary>
     [Parameter]
     [ValidateSet("Deconvnet", "GuidedBackprop", "Gradient", IgnoreCase = true)]
-    public string Method { get; set; } = "Deconvnet";
+    public string[]? Method { get; set; }
+
+    /// <summary>Field (the theoretical receptive field) or Effective (the box holding -CropMass of the projection).</summary>
+    [Parameter]
+    [ValidateSet("Field", "Effective", IgnoreCase = true)]
+    public string Crop { get; set; } = "Field";
+
+    [Parameter]
+    [ValidateRange(0.01, 1.0)]
+    public double CropMass { get; set; } = 0.95;
+
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int MinCropSize { get; set; } = 32;
 
     /// <summary>Keep the unit's whole feature map instead of the one activation.</summary>
     [Parameter]
@@ -107,7 +121,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     protected override void EndProcessing()
     {
-        var rule = Enum.Parse<ProjectionRule>(Method, true);
+        var rule = ProjectionRecords.Settings(Method, Crop, CropMass, MinCropSize);
         if (ParameterSetName == ActivationSet)
         {
             // Every record is checked against the weights it came from before anything is projected.
@@ -148,7 +162,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     // Streams: each projection is written as soon as its chunk is computed (never a whole batch
     // held back), with progress at most a few times a second, and Ctrl+C stops before the next chunk.
-    private void Run(Model model, List<(ProjectionRequest Request, Activation? Activation)> work, ProjectionRule rule, string? stage, ProgressCounter progress)
+    private void Run(Model model, List<(ProjectionRequest Request, Activation? Activation)> work, ProjectionSettings rule, string? stage, ProgressCounter progress)
     {
         var byRequest = new Dictionary<ProjectionRequest, Queue<Activation?>>();
         foreach (var (r, a) in work)
@@ -163,7 +177,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
                          cancellationToken: StopToken, keepFull: IncludeFull))
             {
                 var activation = byRequest[p.Request].Dequeue()?.WithModel(model) ?? ProjectionRecords.ActivationFor(p, model, stage ?? "Activation");
-                WriteObject(ProjectionRecords.From(p, activation, rule.ToString(), IncludeFull));
+                WriteObject(ProjectionRecords.From(p, activation, IncludeFull));
                 progress.Done++;
                 var seconds = progress.Clock.Elapsed.TotalSeconds;
                 if (seconds - progress.LastReport >= 0.25 || progress.Done == progress.Total)

@@ -26,7 +26,19 @@ public static class ImageProjector
     public static IEnumerable<ImageProjection> Run(ConvModel model, IEnumerable<ProjectionRequest> requests, ProjectionRule rule,
         int imagesPerBatch = 8, ImageDecodeOptions? decode = null, Action<ImageReadException>? badImage = null,
         CancellationToken cancellationToken = default, bool keepFull = true)
+        => Run(model, requests, new ProjectionSettings(new[] { rule }), imagesPerBatch, decode, badImage, cancellationToken, keepFull);
+
+    /// <summary>
+    /// As above with several rules (all from one forward pass per chunk; null takes each layer's
+    /// <see cref="MethodChoice"/>) and a crop mode.
+    /// </summary>
+    public static IEnumerable<ImageProjection> Run(ConvModel model, IEnumerable<ProjectionRequest> requests, ProjectionSettings settings,
+        int imagesPerBatch = 8, ImageDecodeOptions? decode = null, Action<ImageReadException>? badImage = null,
+        CancellationToken cancellationToken = default, bool keepFull = true)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Crop.Validate();
+        if (settings.Rules is { Count: 0 }) throw new ArgumentException("At least one projection rule is needed.", nameof(settings));
         // Requests of one image go together, in the order their images first appear.
         var byImage = new List<(string Path, List<ProjectionRequest> Requests)>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -35,6 +47,9 @@ public static class ImageProjector
             if (!index.TryGetValue(r.ImagePath, out int i)) { i = byImage.Count; index[r.ImagePath] = i; byImage.Add((r.ImagePath, new())); }
             byImage[i].Requests.Add(r);
         }
+        var rulesOf = new Dictionary<int, IReadOnlyList<ProjectionRule>>();
+        IReadOnlyList<ProjectionRule> RulesFor(int node)
+            => rulesOf.TryGetValue(node, out var r) ? r : rulesOf[node] = settings.Rules ?? new[] { MethodChoice.For(model.Graph, node) };
         foreach (var batch in byImage.Chunk(Math.Max(1, imagesPerBatch)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -55,7 +70,7 @@ public static class ImageProjector
                     foreach (var chunk in images[i].Requests.Chunk(BatchProjector.DefaultChunk))
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        foreach (var p in ProjectChunk(model, images[i].Original, images[i].Fitted, chunk, rule, keepFull)) yield return p;
+                        foreach (var p in ProjectChunk(model, images[i].Original, images[i].Fitted, chunk, settings, RulesFor, keepFull)) yield return p;
                     }
             }
             finally
@@ -66,7 +81,7 @@ public static class ImageProjector
     }
 
     private static List<ImageProjection> ProjectChunk(ConvModel model, Image<Rgb24> original, FittedImage fitted,
-        ProjectionRequest[] requests, ProjectionRule rule, bool keepFull)
+        ProjectionRequest[] requests, ProjectionSettings settings, Func<int, IReadOnlyList<ProjectionRule>> rulesFor, bool keepFull)
     {
         var spec = model.Input;
         var targets = new List<ProjectionTarget>(requests.Length);
@@ -82,19 +97,34 @@ public static class ImageProjector
         using (NewDisposeScope())
         {
             var input = tensor(fitted.Pixels).reshape(1, 3, spec.Height, spec.Width).to(model.Device);
-            projected = BatchProjector.ProjectActivations(model, input, targets, rule);
+            projected = BatchProjector.ProjectActivations(model, input, targets, rulesFor);
         }
         var output = new List<ImageProjection>(projected.Length);
         var geometry = fitted.Geometry;
+        bool effective = settings.Crop.Mode == CropMode.Effective;
         for (int k = 0; k < projected.Length; k++)
         {
             var (request, layer, node) = owners[k];
             var p = projected[k];
             var inputBox = model.Graph.FieldOf(node).BoxOf(p.Y, p.X, spec.Height, spec.Width);
             var imageBox = geometry.ToOriginal(inputBox);
+            var (cropBox, share) = effective
+                ? EffectiveCrop.Of(p.Pixels, spec.Height, spec.Width, inputBox, settings.Crop.Mass, settings.Crop.MinSize)
+                : (inputBox, 1.0);
+            var cropImageBox = effective ? geometry.ToOriginal(cropBox) : imageBox;
+            var crops = p.ByRule.Select(full => Crop(full, spec.Height, spec.Width, cropBox)).ToArray();
             output.Add(new ImageProjection(request, layer.Name, (int)p.Y, (int)p.X, p.Value,
                 keepFull ? p.Pixels : Array.Empty<float>(), spec.Height, spec.Width, inputBox, imageBox,
-                Crop(p.Pixels, spec.Height, spec.Width, inputBox), Patch(original, imageBox), geometry));
+                crops[0], Patch(original, cropImageBox), geometry)
+            {
+                CropInputBox = cropBox,
+                CropImageBox = cropImageBox,
+                CropMode = settings.Crop.Mode,
+                CropShare = share,
+                Rules = rulesFor(node),
+                Fulls = keepFull ? p.ByRule : Array.Empty<float[]>(),
+                Crops = crops,
+            });
         }
         return output;
     }
