@@ -124,6 +124,9 @@ function Build-Module {
 
     $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModuleHelp.ps1') @('-ModulePath', $ModuleOut, '-HelpSource', (Join-Path $Root 'module/help'))
     if ($code -ne 0) { throw "Help generation failed." }
+    # Layer names of the built-in models for tab completion, so completing never builds a model.
+    $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
+    if ($code -ne 0) { throw "Layer table generation failed." }
     if ($Runtime -eq $HostRuntime) { Build-TestKit }
     $size = (Get-ChildItem $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum
     Write-Host ("Module: {0} ({1:N0} MB)" -f $ModuleOut, ($size / 1MB))

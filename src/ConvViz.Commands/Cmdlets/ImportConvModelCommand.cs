@@ -34,6 +34,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.ModelFileCompleter))]
     public string? Path { get; set; }
 
     [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -54,6 +55,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
                 NameSet => ModelCatalog.Get(Name),
                 _ => ImportFile(),
             };
+            WriteVerbose($"Loaded {model.Name}; moving it to device '{Device}'.");
             model.Engine.To(Device);
             WriteObject(model);
         }
@@ -75,9 +77,16 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
             var built = BuiltInArchitectures.Create(Architecture, 0);
             try { ConvViz.Engine.Import.StateDict.Load(built, file); }
             catch { built.Dispose(); throw; }
-            return new Model(built);
+            return Remembered(file, new Model(built));
         }
-        return new Model(ConvViz.Engine.Import.OnnxImporter.Import(file));
+        return Remembered(file, new Model(ConvViz.Engine.Import.OnnxImporter.Import(file)));
+    }
+
+    // Tab completion of -Layer for `Import-ConvModel -Path f | ...` reads this instead of importing again.
+    private static Model Remembered(string file, Model model)
+    {
+        Completion.LayerTables.Remember(file, model);
+        return model;
     }
 
     private string SingleFile(System.Collections.ObjectModel.Collection<string> paths)

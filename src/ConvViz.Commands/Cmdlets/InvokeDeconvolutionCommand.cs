@@ -59,6 +59,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter]
@@ -132,6 +133,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
             q.Enqueue(a);
         }
         int done = 0;
+        WriteVerbose($"Projecting {work.Count} activations of {model.Name} by {rule} ({work.Select(w => w.Request.ImagePath).Distinct().Count()} images, batch size {BatchSize}).");
         try
         {
             foreach (var p in ImageProjector.Run(model.Engine, work.Select(w => w.Request), rule, BatchSize,
@@ -150,6 +152,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
             Fail(e, e is LayerNotFoundException ? "LayerNotFound" : "ProjectionFailed", model.Name);
         }
         WriteProgress(new ProgressRecord(2, "Projecting activations", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteVerbose($"Projected {done} of {work.Count} activations.");
     }
 
     private Model ModelFor(Activation a)
