@@ -7,16 +7,23 @@
     test   Builds, then runs the Pester suites in tests/ and prints "N passed, N failed".
     demo   Builds, then runs examples/Invoke-Demo.ps1 on real photographs and writes a report.
     bench  Builds, then runs the benchmarks in tests/Benchmarks and prints medians and ratios.
+    package  Builds, then writes the module as a PowerShell resource package (.nupkg) into
+           out/packages/<runtime>/, ready for Install-PSResource from a local repository.
     clean  Removes out/.
+
+    The module for this machine's runtime is built into out/ConvViz; -Runtime <other> builds
+    into out/<runtime>/ConvViz, so a Windows build never replaces the Linux module.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 test
 .EXAMPLE
     dotnet pwsh ./build.ps1 demo -ImagePath ~/Pictures
+.EXAMPLE
+    dotnet pwsh ./build.ps1 package -Runtime win-x64
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'bench', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'package', 'clean')]
     [string] $Task = 'build',
 
     [ValidateSet('Debug', 'Release')]
@@ -40,8 +47,10 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
-$ModuleOut = Join-Path $Out 'ConvViz'
-if (-not $Runtime) { $Runtime = if ($IsWindows) { 'win-x64' } else { 'linux-x64' } }
+$HostRuntime = if ($IsWindows) { 'win-x64' } else { 'linux-x64' }
+if (-not $Runtime) { $Runtime = $HostRuntime }
+# This machine's module in out/ConvViz (what tests, demo and bench import); another runtime's beside it.
+$ModuleOut = if ($Runtime -eq $HostRuntime) { Join-Path $Out 'ConvViz' } else { Join-Path $Out "$Runtime/ConvViz" }
 
 # Libraries in the libtorch packages that nothing ConvViz runs ever loads.
 $UnusedNatives = @('libtorch_python.so', 'libshm.so', 'libjitbackend_test.so', 'libtorchbind_test.so',
@@ -103,14 +112,25 @@ function Build-Module {
     }
 
     Copy-Item (Join-Path $Root 'module/*') -Destination $ModuleOut -Recurse -Exclude 'help'
+    # Terms travel with the module: PSResourceGet wants License.txt at the root when the
+    # manifest sets RequireLicenseAcceptance (the bundled model's package requires it).
+    Copy-Item (Join-Path $Root 'LICENSE') (Join-Path $ModuleOut 'License.txt')
+    Copy-Item (Join-Path $Root 'THIRD-PARTY-NOTICES.txt') -Destination $ModuleOut
+    Copy-Item (Join-Path $Root 'licenses') -Destination $ModuleOut -Recurse
+    Copy-Item (Join-Path $Root 'docs') -Destination $ModuleOut -Recurse
     $models = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'models')
     $featurizer = Join-Path (Get-NuGetRoot) 'microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels'
     Copy-Item "$featurizer/ResNet18Onnx/ResNet18.onnx", "$featurizer/ResNetPrepOnnx/ResNetPreprocess.onnx" -Destination $models
 
     $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModuleHelp.ps1') @('-ModulePath', $ModuleOut, '-HelpSource', (Join-Path $Root 'module/help'))
     if ($code -ne 0) { throw "Help generation failed." }
-    Build-TestKit
-    Copy-Pwsh
+    # Layer names of the built-in models for tab completion, so completing never builds a model.
+    $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
+    if ($code -ne 0) { throw "Layer table generation failed." }
+    if ($Runtime -eq $HostRuntime) {
+        Build-TestKit
+        Copy-Pwsh
+    }
     $size = (Get-ChildItem $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum
     Write-Host ("Module: {0} ({1:N0} MB)" -f $ModuleOut, ($size / 1MB))
 }
@@ -228,10 +248,21 @@ function Invoke-Bench {
     exit $code
 }
 
+# One package per runtime, each in its own folder: both are called ConvViz with the same version.
+function Invoke-Package {
+    Build-Module
+    $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out "packages/$Runtime" }
+    Remove-Item $target -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $target | Out-Null
+    $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModulePackage.ps1') @('-ModulePath', $ModuleOut, '-DestinationPath', $target)
+    if ($code -ne 0) { throw "Packaging failed." }
+}
+
 switch ($Task) {
     'build' { Build-Module }
     'test' { Invoke-Tests }
     'demo' { Invoke-Demo }
     'bench' { Invoke-Bench }
+    'package' { Invoke-Package }
     'clean' { Remove-Item $Out -Recurse -Force -ErrorAction Ignore; Write-Host "Removed $Out" }
 }

@@ -8,6 +8,8 @@ Input: ConvViz.Projection records from the pipeline; or -StatePath, scan states 
 The file is written atomically (temporary file, then rename).
 '@
     Parameters  = @{
+        NoClobber = 'Refuse to replace an existing output file (error OutputExists); by default an existing file is replaced.'
+        Force = 'Create the output folder when it does not exist, and replace a read-only output file.'
         InputObject  = 'ConvViz.Projection records.'
         StatePath    = 'Scan state files of Get-TopActivations; their activations are projected with -Method.'
         Path         = 'The HTML file to write.'
@@ -23,13 +25,14 @@ The file is written atomically (temporary file, then rename).
         Normalization = 'How projections are scaled for display: Robust (default), Symmetric, MinMax or Absolute, as for Export-PatchGrid.'
         PassThru     = 'Return the written file as a FileInfo.'
     }
+    Defaults    = @{ Model = 'The records'' model' }
     Inputs      = @(@{ Type = 'ConvViz.Projection'; Description = 'Projections from Invoke-Deconvolution.' })
     Outputs     = 'With -PassThru, the FileInfo of the report.'
     Examples    = @(
         @{
             Title   = 'A report for two layers'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 Get-TopActivations -Path $photos -Layer conv1, layer2.0.conv1 -Unit 0..3 -Top 4 | Invoke-Deconvolution |
     Export-ConvVizReport -Path (Join-Path ([IO.Path]::GetTempPath()) 'report.html') -Title 'Two layers' -PassThru
 '@

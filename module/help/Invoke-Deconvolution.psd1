@@ -30,13 +30,14 @@ A Projection carries the activation, the reconstruction cropped to the unit's re
         IncludeFull    = 'Also return the projection over the whole model input (FullReconstruction).'
         BatchSize      = 'Images per forward pass. Default 8.'
     }
+    Defaults    = @{ Model = 'The records'' model, else resnet18' }
     Inputs      = @(@{ Type = 'ConvViz.Activation'; Description = 'Top activations.' })
     Outputs     = 'ConvViz.Projection records.'
     Examples    = @(
         @{
             Title   = 'Project the top activations of a few units'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 Get-TopActivations -Path $photos -Layer layer2.0.conv1 -Unit 0..1 -Top 3 | Invoke-Deconvolution
 '@
             Remarks = 'Six projections: three per unit, each with its patch.'
@@ -44,8 +45,8 @@ Get-TopActivations -Path $photos -Layer layer2.0.conv1 -Unit 0..1 -Top 3 | Invok
         @{
             Title   = 'One image, one unit, guided backprop'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
-Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer3 -Unit 5 -Method GuidedBackprop |
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.jpg') -Layer layer3 -Unit 5 -Method GuidedBackprop |
     Select-Object Layer, Unit, Value, Height, Width, Peak
 '@
             Remarks = 'Projects unit 5 of layer3 at its strongest position in the photo.'

@@ -238,6 +238,8 @@ try {
     $md += $runs | ForEach-Object { '| {0} | {1:F2} | {2:F2} | {3:F2} | {4:F3} | {5:F3} |' -f $_.Repetition, $_.BareImagesPerSecond, $_.EngineScanImagesPerSecond, $_.CmdletScanImagesPerSecond, $_.EngineRatio, $_.CmdletRatio }
     $md | Set-Content -LiteralPath (Join-Path $OutputPath 'results.md') -Encoding utf8NoBOM
     Write-Host ("Wrote {0} and results.md in {1:F0} s." -f (Join-Path $OutputPath 'results.json'), $total.Elapsed.TotalSeconds) -ForegroundColor Cyan
+    # Tab-completion latency (issue 17), in its own fresh pwsh; completion.json and completion.md beside these.
+    & (Join-Path $PSScriptRoot 'Measure-Completion.ps1') -ModulePath $ModulePath -OutputPath $OutputPath
 }
 finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore

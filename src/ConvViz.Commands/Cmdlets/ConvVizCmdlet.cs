@@ -55,17 +55,52 @@ public abstract class ConvVizCmdlet : PSCmdlet
     {
         try
         {
-            var target = GetUnresolvedProviderPathFromPSPath(path);
+            var target = OutputPath(path);
             if (image) Hosting.GridEntries.EnsureImageExtension(target);
             Hosting.StateFiles.EnsureWritable(target);
             return target;
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is UnauthorizedAccessException or DirectoryNotFoundException or IOException ? "OutputNotWritable" : "InvalidOutputPath", path);
+            Fail(e, OutputErrorId(e, e is UnauthorizedAccessException or DirectoryNotFoundException or IOException ? "OutputNotWritable" : "InvalidOutputPath"), path);
             throw;
         }
     }
+
+    /// <summary>-NoClobber of the cmdlets that write files (ConvVizWriterCmdlet); false elsewhere.</summary>
+    protected virtual bool NoClobberOutput => false;
+
+    /// <summary>-Force of the cmdlets that write files: create a missing folder, replace a read-only file.</summary>
+    protected virtual bool ForceOutput => false;
+
+    /// <summary>
+    /// The one place an output path is resolved. Output paths are literal: wildcard characters
+    /// would otherwise end up in a file name ("f*.png"), so they are refused unless escaped
+    /// with a backtick. -NoClobber refuses an existing file; -Force creates the folder.
+    /// </summary>
+    protected string OutputPath(string path)
+    {
+        if (WildcardPattern.ContainsWildcardCharacters(path))
+            throw new ArgumentException($"Output path '{path}' contains wildcard characters (*, ?, [ or ]); output paths are literal. Use a name without them, or escape them with a backtick (`[).");
+        var target = GetUnresolvedProviderPathFromPSPath(WildcardPattern.Unescape(path));
+        if (NoClobberOutput && (File.Exists(target) || Directory.Exists(target)))
+            throw new OutputExistsException($"Output '{target}' already exists and -NoClobber is set; choose another path or drop -NoClobber.");
+        if (ForceOutput)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(target));
+            if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
+            {
+                WriteVerbose($"Creating folder '{dir}' (-Force).");
+                Directory.CreateDirectory(dir);
+            }
+            if (File.Exists(target) && File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly))
+                File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
+        }
+        return target;
+    }
+
+    /// <summary>"OutputExists" for -NoClobber refusals, <paramref name="fallback"/> for any other output error.</summary>
+    protected static string OutputErrorId(Exception e, string fallback) => e is OutputExistsException ? "OutputExists" : fallback;
 
     /// <summary>Writes a file the cmdlet produced as the FileSystem provider's item (for -PassThru).</summary>
     protected void WriteFileItem(string path)
@@ -94,8 +129,8 @@ public abstract class ConvVizCmdlet : PSCmdlet
     /// the input's file name without extension, so one pipeline can write one file per image.
     /// </summary>
     protected string OutputPathFor(string pattern, string inputPath)
-        => GetUnresolvedProviderPathFromPSPath(pattern.Contains("{0}", StringComparison.Ordinal)
-            ? pattern.Replace("{0}", Path.GetFileNameWithoutExtension(inputPath), StringComparison.Ordinal)
+        => OutputPath(pattern.Contains("{0}", StringComparison.Ordinal)
+            ? pattern.Replace("{0}", WildcardPattern.Escape(Path.GetFileNameWithoutExtension(inputPath)), StringComparison.Ordinal)
             : pattern);
 
     /// <summary>Resolves -Path (wildcards) or -LiteralPath to provider paths of existing items.</summary>
@@ -119,4 +154,26 @@ public abstract class ConvVizCmdlet : PSCmdlet
             foreach (var r in resolved) yield return r;
         }
     }
+}
+
+/// <summary>An output file exists and -NoClobber forbids replacing it (ErrorId OutputExists).</summary>
+public sealed class OutputExistsException : IOException
+{
+    public OutputExistsException(string message) : base(message) { }
+}
+
+/// <summary>The cmdlets that write files: -NoClobber and -Force, applied by <see cref="ConvVizCmdlet.OutputPath"/>.</summary>
+public abstract class ConvVizWriterCmdlet : ConvVizCmdlet
+{
+    /// <summary>Refuse to replace an existing file.</summary>
+    [Parameter]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Create the output's folder when it is missing, and replace a read-only file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool NoClobberOutput => NoClobber;
+
+    protected override bool ForceOutput => Force;
 }

@@ -20,7 +20,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Export, "ConvVizReport", DefaultParameterSetName = RecordSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportConvVizReportCommand : ConvVizCmdlet
+public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
 {
     private const string RecordSet = "Records";
     private const string StateSet = "State";
@@ -41,6 +41,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     [Parameter(ParameterSetName = RecordSet)]
     [Parameter(ParameterSetName = StateSet)]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     /// <summary>Checkpoints of one network (feature evolution, the paper's Figure 4).</summary>
@@ -107,14 +108,17 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         var units = new List<UnitEntry>();
         try
         {
+            WriteVerbose($"Building the report from {ParameterSetName switch { StateSet => "scan states", EvolutionSet => "checkpoints", _ => $"{_records.Count} records" }}.");
             report = ParameterSetName switch
             {
                 StateSet => FromState(units),
                 EvolutionSet => Evolution(units),
                 _ => FromRecords(_records.OfType<Projection>().ToList(), Model, units, null),
             };
+            WriteVerbose($"Adding the analyses; {units.Count} unit grids drawn.");
             report = WithAnalyses(report);
             if (!ShouldProcess(_target, "Write HTML report")) return;
+            WriteVerbose($"Writing '{_target}'.");
             HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage, Normalization = Enum.Parse<Engine.Grid.NormalizationMode>(Normalization, true) });
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -13,7 +13,8 @@ namespace ConvViz.Commands.Cmdlets;
 /// Scans a set of images once and keeps, for every unit of the chosen layers, the k image
 /// patches where it fires most (Zeiler and Fergus's top-9).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "TopActivations", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "TopActivations", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Alias("Get-TopActivation")]
 [OutputType(typeof(Activation))]
 public sealed class GetTopActivationsCommand : ConvVizCmdlet
 {
@@ -34,6 +35,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter]
@@ -92,7 +94,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
             Model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
             if (Shard is not null) ShardSpec.Parse(Shard);
             _ = new ActivationScanner(Model.Engine, Options());
-            if (StatePath is not null) StateFiles.EnsureWritable(GetUnresolvedProviderPathFromPSPath(StatePath));
+            if (StatePath is not null) StateFiles.EnsureWritable(OutputPath(StatePath));
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -101,6 +103,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
                 LayerNotFoundException => "LayerNotFound",
                 ArgumentOutOfRangeException => "UnitOutOfRange",
                 UnauthorizedAccessException or System.IO.IOException => "OutputNotWritable",
+                ArgumentException when StatePath is not null && e.Message.StartsWith("Output path", StringComparison.Ordinal) => "InvalidOutputPath",
                 ArgumentException when Shard is not null && e.Message.StartsWith("Shard ", StringComparison.Ordinal) => "InvalidShard",
                 _ => "InvalidScan",
             }, e is UnauthorizedAccessException or System.IO.IOException ? StatePath : e.Message.StartsWith("Shard ", StringComparison.Ordinal) ? Shard : Layer);
@@ -120,6 +123,10 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
             WriteWarning("No images to scan.");
             return;
         }
+        // -WhatIf with a state file: say what would be scanned and written, and scan nothing.
+        if (StatePath is not null && !ShouldProcess(OutputPath(StatePath), $"Scan {files.Count} images ({string.Join(", ", Layer)}) and update the scan state"))
+            return;
+        WriteVerbose($"Scanning {files.Count} images with {Model!.Name}, layers {string.Join(", ", Layer)}, top {Top}, batch size {BatchSize}" + (StatePath is null ? "." : $", state '{StatePath}'."));
         var scanner = new ActivationScanner(Model!.Engine, Options());
         const int activity = 1;
         ScanResult result;
@@ -159,7 +166,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         Device = Device,
         AllowSameImage = AllowSameImage,
         Shard = Shard is null ? null : ShardSpec.Parse(Shard),
-        StatePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath),
+        StatePath = StatePath is null ? null : OutputPath(StatePath),
         CheckpointSeconds = CheckpointSeconds,
         Decode = ImageDecodeOptions.Default with { MaxPixels = MaxPixels },
     };

@@ -35,6 +35,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.ModelFileCompleter))]
     public string? Path { get; set; }
 
     [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -91,6 +92,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
                 NameSet => ModelCatalog.Get(Name),
                 _ => ImportFile(),
             };
+            WriteVerbose($"Loaded {model.Name}; moving it to device '{Device}'.");
             model.Engine.To(Device);
             WriteObject(model);
         }
@@ -117,7 +119,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
                 foreach (var note in origin.Notes()) WriteVerbose(note);
             }
             catch { built.Dispose(); throw; }
-            return new Model(ModelCatalog.WithStateDictSource(built, file, Architecture));
+            return Remembered(file, new Model(ModelCatalog.WithStateDictSource(built, file, Architecture)));
         }
         if (ConvViz.Engine.Import.ArchitectureRequiredException.IsPyTorchFile(file))
             throw new ConvViz.Engine.Import.ArchitectureRequiredException(file, ConvViz.Engine.Import.StateDict.Identify(file));
@@ -126,7 +128,14 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
         if (imported.Engine.Input.Convention is { Known: false })
             WriteWarning($"'{file}' declares no input preprocessing (no convviz.* metadata) and none was given, so ConvViz feeds it RGB pixels 0-255 without normalisation, stretched to {imported.InputHeight}x{imported.InputWidth}. "
                 + "If the model was trained otherwise its scans and projections mean little: import it with -Preset torchvision (or caffe, raw), or -PixelRange, -Mean, -Std, -ChannelOrder, -Resize and -InputSize. See Get-Help about_ConvViz_Models.");
-        return imported;
+        return Remembered(file, imported);
+    }
+
+    // Tab completion of -Layer for `Import-ConvModel -Path f | ...` reads this instead of importing again.
+    private static Model Remembered(string file, Model model)
+    {
+        Completion.LayerTables.Remember(file, model);
+        return model;
     }
 
     private ConvViz.Engine.Import.OnnxImportOptions ImportOptions()

@@ -61,6 +61,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     /// <summary>One or more methods, all from one forward pass; default: per layer, from the graph (see help).</summary>
@@ -170,6 +171,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
             if (!byRequest.TryGetValue(r, out var q)) byRequest[r] = q = new Queue<Activation?>();
             q.Enqueue(a);
         }
+        WriteVerbose($"Projecting {work.Count} activations of {model.Name} by {(Method is { Length: > 0 } ? string.Join(" and ", Method) : "each layer's default method")} ({work.Select(w => w.Request.ImagePath).Distinct().Count()} images, batch size {BatchSize}).");
         try
         {
             foreach (var p in ImageProjector.Run(model.Engine, work.Select(w => w.Request), rule, BatchSize,
@@ -198,6 +200,8 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
         {
             Fail(e, e is LayerNotFoundException ? "LayerNotFound" : "ProjectionFailed", model.Name);
         }
+        WriteProgress(new ProgressRecord(2, "Projecting activations", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteVerbose($"Projected {progress.Done} of {progress.Total} activations.");
     }
 
     // The model a record is projected through: never one with other weights than the record's.

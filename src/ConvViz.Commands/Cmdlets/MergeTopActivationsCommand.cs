@@ -13,7 +13,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Merge, "TopActivations", SupportsShouldProcess = true)]
 [OutputType(typeof(Activation))]
-public sealed class MergeTopActivationsCommand : ConvVizCmdlet
+public sealed class MergeTopActivationsCommand : ConvVizWriterCmdlet
 {
     private readonly List<string> _states = new();
 
@@ -27,6 +27,7 @@ public sealed class MergeTopActivationsCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     protected override void ProcessRecord()
@@ -43,14 +44,20 @@ public sealed class MergeTopActivationsCommand : ConvVizCmdlet
             merged = ScanState.Merge(states);
             if (OutputStatePath is not null)
             {
-                var target = GetUnresolvedProviderPathFromPSPath(OutputStatePath);
+                var target = OutputPath(OutputStatePath);
                 StateFiles.EnsureWritable(target);
                 if (ShouldProcess(target, "Write merged scan state")) ScanStateFile.Save(merged, target);
             }
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is ScanStateException ? "InvalidStateFile" : "MergeFailed", string.Join(", ", _states));
+            Fail(e, e switch
+            {
+                ScanStateException => "InvalidStateFile",
+                OutputExistsException => "OutputExists",
+                ArgumentException when OutputStatePath is not null && e.Message.StartsWith("Output path", StringComparison.Ordinal) => "InvalidOutputPath",
+                _ => "MergeFailed",
+            }, string.Join(", ", _states));
             return;
         }
         // The records carry the state's weight identity; a -Model with other weights is refused, not attached.
