@@ -180,6 +180,17 @@ Describe 'Checkpoints, DataParallel and import-time checks' -Skip:$NoTorch {
     }
 }
 
+Describe 'Built-in names' {
+    It 'lists every built-in architecture in Import-ConvModel -Architecture, and only those' -ForEach @(@{ Expected = $Architectures }) {
+        $engine = (Import-ConvModel -Architecture alexnet).GetEngine()
+        $names = $engine.GetType().Assembly.GetType('ConvViz.Engine.Models.BuiltInArchitectures', $true)::Names
+        $set = (Get-Command Import-ConvModel).Parameters['Architecture'].Attributes |
+            Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+        @($set.ValidValues | Sort-Object) | Should -Be @($names | Sort-Object)
+        @($names | Sort-Object) | Should -Be @($Expected | Sort-Object) -Because 'the torchvision comparison covers every built-in'
+    }
+}
+
 Describe 'Layer names' {
     BeforeAll {
         $script:Alex = Import-ConvModel -Architecture alexnet -Seed 3

@@ -23,7 +23,7 @@ def checkpoints(cache, done):
     model = torchvision.models.resnet18()
     model.load_state_dict(sd)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
-    model(torch.zeros(1, 3, 32, 32)).sum().backward()
+    model(torch.rand(2, 3, 64, 64)).sum().backward()  # train mode: batch-norm needs more than one value per channel
     opt.step()  # momentum buffers: optimizer state with tensors keyed by int
     model.load_state_dict(sd)  # the weights stay the reference's
     meta = {"epoch": 3, "arch": "resnet18", "best_acc1": 71.25, "history": [0.5, 0.25, (1, 2)],
