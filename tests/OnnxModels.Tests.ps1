@@ -111,11 +111,26 @@ Describe 'Declared preprocessing of an imported ONNX model' {
         @{ What = 'a non-positive std'; Arguments = @{ Std = 0 }; Message = '*Std values must be positive*' }
     ) {
         param($What, $Arguments, $Message)
-        { Import-ConvModel -Path $R18.Onnx @Arguments -ErrorAction Stop } | Should -Throw -ExpectedMessage $Message
+        $err = $null
+        try { Import-ConvModel -Path $R18.Onnx @Arguments -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidPreprocessing,*'
+        $err.Exception.Message | Should -BeLike $Message
     }
 
     It 'refuses preprocessing parameters for a state dict of a built-in architecture' {
-        { Import-ConvModel -Path $R18.Onnx -Architecture resnet18 -Preset torchvision -ErrorAction Stop } | Should -Throw -ExpectedMessage '*describe an ONNX model*'
+        $err = $null
+        try { Import-ConvModel -Path $R18.Onnx -Architecture resnet18 -Preset torchvision -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidPreprocessing,*'
+        $err.Exception.Message | Should -BeLike '*describe an ONNX model*'
+    }
+
+    It 'refuses a still-missing use of an operator naming node, operator, opset and reason' {
+        $file = Join-Path $Work 'transpose_batch.onnx'
+        & $Python (Join-Path $PSScriptRoot 'python/onnx_metadata.py') transpose_batch $file
+        $err = $null
+        try { Import-ConvModel -Path $file -Preset raw -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'UnsupportedModel,*'
+        $err.Exception.Message | Should -BeLike "*node 'swap_batch'*operator 'Transpose' (opset 13)*Transpose of a model value that moves the batch axis*"
     }
 }
 
