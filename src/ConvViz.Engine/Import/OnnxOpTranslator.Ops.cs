@@ -157,6 +157,10 @@ internal sealed partial class OnnxOpTranslator
             case "Pad": Pad(node, inputs, a, name, output); break;
             case "Split": Split(node, inputs, a, name); break;
             case "Slice": Slice(node, inputs, a, name, output); break;
+            case "Resize": case "Upsample":
+                throw Unsupported(node, $"{node.OpType} of a model value is not implemented (no torchvision classification family needs it)");
+            case "ConvTranspose":
+                throw Unsupported(node, "ConvTranspose of a model value is not implemented");
             default: throw Unsupported(node, null);
         }
     }
