@@ -111,10 +111,137 @@ Describe 'Declared preprocessing of an imported ONNX model' {
         @{ What = 'a non-positive std'; Arguments = @{ Std = 0 }; Message = '*Std values must be positive*' }
     ) {
         param($What, $Arguments, $Message)
-        { Import-ConvModel -Path $R18.Onnx @Arguments -ErrorAction Stop } | Should -Throw -ExpectedMessage $Message
+        $err = $null
+        try { Import-ConvModel -Path $R18.Onnx @Arguments -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidPreprocessing,*'
+        $err.Exception.Message | Should -BeLike $Message
     }
 
     It 'refuses preprocessing parameters for a state dict of a built-in architecture' {
-        { Import-ConvModel -Path $R18.Onnx -Architecture resnet18 -Preset torchvision -ErrorAction Stop } | Should -Throw -ExpectedMessage '*describe an ONNX model*'
+        $err = $null
+        try { Import-ConvModel -Path $R18.Onnx -Architecture resnet18 -Preset torchvision -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidPreprocessing,*'
+        $err.Exception.Message | Should -BeLike '*describe an ONNX model*'
+    }
+
+    It 'refuses a still-missing use of an operator naming node, operator, opset and reason' {
+        $file = Join-Path $Work 'transpose_batch.onnx'
+        & $Python (Join-Path $PSScriptRoot 'python/onnx_metadata.py') transpose_batch $file
+        $err = $null
+        try { Import-ConvModel -Path $file -Preset raw -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'UnsupportedModel,*'
+        $err.Exception.Message | Should -BeLike "*node 'swap_batch'*operator 'Transpose' (opset 13)*Transpose of a model value that moves the batch axis*"
+    }
+}
+
+Describe 'Operator adjoints against autograd' {
+    BeforeAll { $script:Ops = Get-TestKitType 'OpAdjoints' }
+    It '<Case> under <Rule> equals the stated rule''s autograd reference' -ForEach @(
+        foreach ($case in 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Pow2', 'Pow3', 'Sqrt', 'MulGateBroadcast', 'MulGateSilu',
+            'MulNoGate', 'Div', 'LayerNorm', 'ReduceMeanSpatial', 'ReduceSumChannels', 'ReduceMaxSpatial', 'ReduceMaxKeep', 'Transpose', 'ChannelOrder') {
+            foreach ($rule in 'Gradient', 'Deconvnet', 'GuidedBackprop') { @{ Case = $case; Rule = $rule } }
+        }
+    ) {
+        $Ops::Check($Case, $Rule, 7) | Should -BeLessOrEqual 1e-5
+    }
+
+    It 'the kit covers every case the engine lists' {
+        @($Ops::Cases).Count | Should -Be 19
+    }
+}
+
+Describe 'torchvision families exported to ONNX' {
+    BeforeDiscovery {
+        # name (cache file), family; opset 13 for all, plus a sample at 11 and 17.
+        $script:Families = @(
+            @{ Name = 'alexnet_op13'; Family = 'alexnet' }
+            @{ Name = 'vgg11_op13'; Family = 'vgg' }
+            @{ Name = 'resnet18_op13'; Family = 'resnet' }
+            @{ Name = 'squeezenet1_1_op13'; Family = 'squeezenet' }
+            @{ Name = 'densenet121_op13'; Family = 'densenet' }
+            @{ Name = 'inception_v3_op13'; Family = 'inception' }
+            @{ Name = 'googlenet_op13'; Family = 'googlenet' }
+            @{ Name = 'mobilenet_v2_op13'; Family = 'mobilenet_v2' }
+            @{ Name = 'mobilenet_v3_small_op13'; Family = 'mobilenet_v3' }
+            @{ Name = 'efficientnet_b0_op13'; Family = 'efficientnet' }
+            @{ Name = 'regnet_y_400mf_op13'; Family = 'regnet' }
+            @{ Name = 'shufflenet_v2_x0_5_op13'; Family = 'shufflenet_v2' }
+            @{ Name = 'mnasnet0_5_op13'; Family = 'mnasnet' }
+            @{ Name = 'convnext_tiny_op13'; Family = 'convnext' }
+            @{ Name = 'resnext50_32x4d_op13'; Family = 'resnext' }
+            @{ Name = 'wide_resnet50_2_op13'; Family = 'wide_resnet' }
+            @{ Name = 'resnet18_op11'; Family = 'resnet (opset 11)' }
+            @{ Name = 'shufflenet_v2_x0_5_op11'; Family = 'shufflenet_v2 (opset 11)' }
+            @{ Name = 'mobilenet_v3_small_op17'; Family = 'mobilenet_v3 (opset 17)' }
+            @{ Name = 'convnext_tiny_op17'; Family = 'convnext (opset 17)' }
+            @{ Name = 'efficientnet_b0_op17'; Family = 'efficientnet (opset 17)' }
+        )
+    }
+    BeforeAll {
+        $specs = @(Get-Content (Join-Path $PSScriptRoot 'python/torchvision_families.txt') | Where-Object { $_ -and $_ -notlike '#*' })
+        $script:FamiliesReady = Initialize-Exports $specs
+        $script:Reference = Get-TestKitType 'ProjectionReference'
+    }
+
+    Context '<Family> (<Name>)' -ForEach $Families {
+        BeforeAll {
+            if ($FamiliesReady) {
+                $script:E = Get-Export $Name
+                $script:M = Import-ConvModel -Path $E.Onnx -Preset torchvision
+                $script:Second = Join-Path $Cache "$([IO.Path]::GetFileNameWithoutExtension($E.Photo))_bgr.png"
+                if (-not (Test-Path $Second)) { & $Python (Join-Path $PSScriptRoot 'python/onnx_metadata.py') bgr $E.Photo $Second }
+                # Two layers with feature maps: one from the middle and the last.
+                $spatial = @($M | Get-ConvLayer | Where-Object { $_.Kind -eq 'Conv' -and $_.Height -gt 0 })
+                $script:Picked = @($spatial[[int]($spatial.Count / 2)].Name, $spatial[-1].Name)
+            }
+        }
+        BeforeEach { if (-not $FamiliesReady) { Set-ItResult -Skipped -Because 'PyTorch (python3-torch, python3-torchvision) is not installed' } }
+
+        It 'imports with -Preset torchvision and matches PyTorch''s logits (<= 1e-4 relative)' {
+            $err = $Outputs::RelativeError($Outputs::OfPhoto($M.GetEngine(), $E.Photo), $E.Logits)
+            Write-Host ("    family {0,-26} layers {1,4}  output error {2:E2}" -f $Family, $M.LayerCount, $err)
+            $err | Should -BeLessOrEqual $Tolerance
+        }
+
+        It 'scans two layers and projects them with Deconvnet, GuidedBackprop and Gradient' {
+            $acts = @(Get-TopActivations -LiteralPath $E.Photo, $Second -Model $M -Layer $Picked -Unit 0, 1 -Top 2)
+            $acts.Count | Should -Be 8
+            ($acts.Layer | Sort-Object -Unique) | Should -Be ($Picked | Sort-Object -Unique)
+            foreach ($method in 'Deconvnet', 'GuidedBackprop', 'Gradient') {
+                $p = @($acts | Invoke-Deconvolution -Model $M -Method $method)
+                $p.Count | Should -Be $acts.Count
+                foreach ($one in $p) {
+                    @($one.Reconstruction | Where-Object { -not [float]::IsFinite($_) }).Count | Should -Be 0
+                }
+                # A unit that fired leaves a trace in pixel space.
+                @($p | Where-Object { $_.Value -gt 0 -and ($_.Reconstruction | Measure-Object -Maximum -Minimum | ForEach-Object { $_.Maximum - $_.Minimum }) -gt 0 }).Count | Should -BeGreaterThan 0
+            }
+        }
+
+        It 'the Gradient projection of the last layer''s strongest unit equals autograd (<= 1e-4 relative)' {
+            $engine = $M.GetEngine()
+            $input = $Reference::RandomInput($engine, 3)
+            $shape = $null
+            $map = $Reference::Activation($engine, $input, $Picked[1], [ref]$shape)
+            $best = 0; for ($i = 1; $i -lt $map.Length; $i++) { if ($map[$i] -gt $map[$best]) { $best = $i } }
+            $hw = $shape[1] * $shape[2]
+            $unit = [math]::Floor($best / $hw); $y = [math]::Floor(($best % $hw) / $shape[2]); $x = $best % $shape[2]
+            $mine = $Reference::Projector($engine, $input, $Picked[1], $unit, $y, $x, 'Gradient')
+            $auto = $Reference::Gradient($engine, $input, $Picked[1], $unit, $y, $x)
+            $Outputs::RelativeError($mine, [double[]]$auto) | Should -BeLessOrEqual $Tolerance
+        }
+    }
+}
+
+Describe 'about_ConvViz_Models' {
+    It 'ships with the module and states every op''s projection rules as the engine has them' {
+        Join-Path $ModulePath 'en-US/about_ConvViz_Models.help.txt' | Should -Exist
+        $text = (Get-Help about_ConvViz_Models | Out-String) -replace '\s+', ' '
+        $text | Should -BeLike '*torch.onnx.export*Import-ConvModel -Path*-Preset torchvision*'
+        $text | Should -BeLike '*convviz.mean*'
+        foreach ($line in (Get-TestKitType 'OpAdjoints')::RuleLines()) {
+            $kind, $rules = $line -split '\|', 2
+            $text | Should -Match ("\b{0} .*?{1}" -f [regex]::Escape($kind), [regex]::Escape(($rules -replace '\s+', ' ').Trim()))
+        }
     }
 }

@@ -142,7 +142,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
     {
         bool declared = Preset is not null || PixelRange is not null || ChannelOrder is not null || Resize is not null || Mean is not null || Std is not null || InputSize is not null;
         if (Architecture is not null && declared)
-            throw new ArgumentException("-Preset, -InputSize, -PixelRange, -Mean, -Std, -ChannelOrder and -Resize describe an ONNX model's input; a state dict for a built-in architecture uses the architecture's own preprocessing.");
+            throw new ConvViz.Engine.Models.InputConventionException("-Preset, -InputSize, -PixelRange, -Mean, -Std, -ChannelOrder and -Resize describe an ONNX model's input; a state dict for a built-in architecture uses the architecture's own preprocessing.");
         return new ConvViz.Engine.Import.OnnxImportOptions
         {
             Preset = Preset?.ToLowerInvariant(),
@@ -162,6 +162,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
     private static string ErrorIdFor(Exception e) => e switch
     {
         FileNotFoundException => "ModelFileNotFound",
+        ConvViz.Engine.Models.InputConventionException => "InvalidPreprocessing",
         ArgumentException when e.Message.StartsWith("Unknown architecture", StringComparison.Ordinal) => "UnknownArchitecture",
         ArgumentException when e.Message.StartsWith("Unknown device", StringComparison.Ordinal) || e.Message.Contains("CUDA") => "DeviceUnavailable",
         ConvViz.Engine.Import.StateDictMismatchException => "StateDictMismatch",

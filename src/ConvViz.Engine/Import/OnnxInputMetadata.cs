@@ -127,15 +127,15 @@ public static class OnnxInputMetadata
 
     private static void Check(InputConvention c, long channels)
     {
-        if (c.PixelMax is not (1f or 255f)) throw new ArgumentException($"Pixel range {InputConvention.Num(c.PixelMax)} is not 1 or 255.");
-        if (c.ChannelOrder == ChannelOrder.BGR && channels != 3) throw new ArgumentException($"Channel order BGR needs a 3-channel input; the model takes {channels}.");
+        if (c.PixelMax is not (1f or 255f)) throw new InputConventionException($"Pixel range {InputConvention.Num(c.PixelMax)} is not 1 or 255.");
+        if (c.ChannelOrder == ChannelOrder.BGR && channels != 3) throw new InputConventionException($"Channel order BGR needs a 3-channel input; the model takes {channels}.");
         foreach (var (v, what) in new[] { (c.Mean, "Mean"), (c.Std, "Std") })
         {
             if (v is null) continue;
-            if (v.Length != 1 && v.Length != channels) throw new ArgumentException($"{what} has {v.Length} values; the model takes {channels} channels (give {channels} values, or one for all).");
-            if (v.Any(x => !float.IsFinite(x))) throw new ArgumentException($"{what} has a value that is not a finite number.");
+            if (v.Length != 1 && v.Length != channels) throw new InputConventionException($"{what} has {v.Length} values; the model takes {channels} channels (give {channels} values, or one for all).");
+            if (v.Any(x => !float.IsFinite(x))) throw new InputConventionException($"{what} has a value that is not a finite number.");
         }
-        if (c.Std is { } s && s.Any(x => x <= 0)) throw new ArgumentException("Std values must be positive.");
+        if (c.Std is { } s && s.Any(x => x <= 0)) throw new InputConventionException("Std values must be positive.");
     }
 
     private static long[]? ParseLongs(string text)

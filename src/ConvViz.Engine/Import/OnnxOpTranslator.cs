@@ -19,10 +19,11 @@ internal sealed partial class OnnxOpTranslator : IDisposable
 {
     public static readonly string[] Supported =
     {
-        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
-        "Flatten", "Gather (constants)", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "Identity", "LRN", "LeakyRelu",
-        "MatMul", "MaxPool", "Mul", "Pad", "PRelu (one slope)", "Relu", "Reshape", "Shape", "Slice", "Softmax", "Split",
-        "Squeeze", "Sub", "Sum", "Transpose (constants)", "Unsqueeze",
+        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout", "Erf",
+        "Flatten", "Gather (constants)", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity",
+        "LayerNormalization", "LRN", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Neg", "Pad", "Pow (constant exponent)",
+        "PRelu (one slope)", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape", "Sigmoid", "Slice",
+        "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
     };
 
     private readonly GraphBuilder _graph;

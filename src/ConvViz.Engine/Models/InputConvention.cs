@@ -47,7 +47,7 @@ public sealed record InputConvention
             Origin = "preset caffe",
         }, ResizeMode.Stretch),
         "raw" => (new InputConvention { PixelMax = 255f, Origin = "preset raw" }, ResizeMode.Stretch),
-        _ => throw new ArgumentException($"Unknown preprocessing preset '{name}'. Presets: {string.Join(", ", PresetNames)}."),
+        _ => throw new InputConventionException($"Unknown preprocessing preset '{name}'. Presets: {string.Join(", ", PresetNames)}."),
     };
 
     /// <summary>Nothing declared: raw RGB 0-255, marked unknown.</summary>
