@@ -30,9 +30,11 @@ public static class OnnxImporter
         long channels = shape[1];
         long height = options.Height ?? (shape[2] > 0 ? shape[2] : 224);
         long width = options.Width ?? (shape[3] > 0 ? shape[3] : 224);
+        // The input example is the first tensor of the budget: checked before it is allocated.
+        OnnxOpTranslator.CheckInput(first.Path, inputName, new[] { 1, channels, height, width }, options.MaxTensorElements);
         var builder = new GraphBuilder(channels, height, width);
         int output = 0;
-        using (var translator = new OnnxOpTranslator(builder))
+        using (var translator = new OnnxOpTranslator(builder, first.Path, options.MaxTensorElements) { MaxTotalElements = options.MaxTotalElements })
         {
             for (int f = 0; f < models.Count; f++)
             {

@@ -29,8 +29,11 @@ public static class StateDict
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"State dict '{path}' does not exist.", path);
         using var scope = NewDisposeScope();
-        var loaded = Read(path);
         var expected = model.Graph.NamedTensors().ToList();
+        // No entry of the file may be larger than the model's largest tensor as float64 (plus
+        // the zip's own slack): a bigger one cannot be one of its weights, and may be a bomb.
+        long largest = expected.Select(e => e.Tensor.Value.numel()).DefaultIfEmpty(0).Max();
+        var loaded = Read(path, largest * 8 + (1L << 20));
         var mismatches = new List<StateDictMismatch>();
         foreach (var (name, _, t) in expected)
         {
@@ -64,18 +67,19 @@ public static class StateDict
     }
 
     /// <summary>Every tensor in the file except num_batches_tracked; the tensors belong to the caller's dispose scope.</summary>
-    public static Dictionary<string, Tensor> Read(string path)
+    public static Dictionary<string, Tensor> Read(string path, long maxEntryBytes = StateDictPickleGuard.DefaultMaxEntryBytes)
     {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
             if (IsSafetensors(path))
             {
+                CheckSafetensorsHeader(path);
                 foreach (var (name, t) in Safetensors.LoadStateDict(path)) Keep(result, name, t);
             }
             else
             {
-                StateDictPickleGuard.CheckArchive(path);
+                StateDictPickleGuard.CheckArchive(path, maxEntryBytes);
                 using var stream = File.OpenRead(path);
                 var table = PyTorchUnpickler.UnpickleStateDict(stream, false, false);
                 foreach (DictionaryEntry e in table)
@@ -91,6 +95,17 @@ public static class StateDict
             throw new InvalidDataException($"'{path}' could not be read as a {(IsSafetensors(path) ? "safetensors file" : "torch.save state dict")}: {e.Message}", e);
         }
         return result;
+    }
+
+    /// <summary>The header length (first 8 bytes, little-endian) must fit the file and stay small: PyBridge allocates it at once.</summary>
+    private static void CheckSafetensorsHeader(string path)
+    {
+        using var s = File.OpenRead(path);
+        var b = new byte[8];
+        if (s.Read(b, 0, 8) < 8) throw new InvalidDataException($"'{path}' is not a safetensors file: it is shorter than its 8-byte header length.");
+        ulong n = BitConverter.ToUInt64(b, 0);
+        if (n > 100UL << 20 || n > (ulong)(s.Length - 8))
+            throw new InvalidDataException($"'{path}' is not a readable safetensors file: its header claims {n:N0} bytes (the file has {s.Length - 8:N0} after the length; the limit is 100 MiB).");
     }
 
     private static void Keep(Dictionary<string, Tensor> result, string name, Tensor t)

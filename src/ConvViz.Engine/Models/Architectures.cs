@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -26,6 +27,9 @@ public static class BuiltInArchitectures
             var hint = near.Count > 0 ? $" Did you mean {string.Join(" or ", near)}?" : "";
             throw new ArgumentException($"Unknown architecture '{architecture}'.{hint} Available: {string.Join(", ", Factories.Keys)}.");
         }
+        // Every temporary of the random initialisation (and the handles the ops detach from)
+        // is freed here; the ops keep only their own tensors.
+        using var scope = NewDisposeScope();
         return create(seed);
     }
 }

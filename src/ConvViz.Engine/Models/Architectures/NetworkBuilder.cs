@@ -37,7 +37,7 @@ internal sealed class NetworkBuilder
 
     public int Conv(string name, int x, long cin, long cout, long kernel, long stride = 1, long padding = 0, bool bias = true)
     {
-        var weight = randn(new[] { cout, cin, kernel, kernel }, generator: _random) * Math.Sqrt(2.0 / (cout * kernel * kernel));
+        var weight = randn(new[] { cout, cin, kernel, kernel }, generator: _random).mul_(Math.Sqrt(2.0 / (cout * kernel * kernel)));
         var b = bias ? zeros(cout) : null;
         return Graph.Add(name, new Conv2dOp(weight, b, new[] { stride, stride }, new[] { padding, padding }, new long[] { 1, 1 }, 1), x);
     }
@@ -59,7 +59,7 @@ internal sealed class NetworkBuilder
 
     public int Linear(string name, int x, long fin, long fout)
     {
-        var weight = randn(new[] { fout, fin }, generator: _random) * 0.01;
+        var weight = randn(new[] { fout, fin }, generator: _random).mul_(0.01);
         return Graph.Add(name, new LinearOp(weight, zeros(fout)), x);
     }
 
