@@ -256,15 +256,18 @@ Describe 'State files: checksum, meaning, one owner, leftovers' {
         Test-Path -LiteralPath $other | Should -BeTrue
     }
 
-    It 'two concurrent scans on one state file: the second stops with StateFileInUse naming the first' {
-        $images = [string[]]$Corpus::Noise((Join-Path $StateDir 'many'), 24, 32, 64, 128)
+    It 'two concurrent scans on one state file: the second stops with StateFileInUse naming the first; a killed owner leaves no claim' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'the owner is killed with SIGKILL'; return }
+        # Enough images that the first scan is still running when the second has started (a
+        # fresh pwsh takes seconds); the first is killed once the second has answered.
+        $images = [string[]]$Corpus::Noise((Join-Path $StateDir 'many'), 600, 32, 16, 40)
         $list = Join-Path $StateDir 'many.txt'
         Set-Content -LiteralPath $list -Value $images
         $shared = Join-Path $StateDir 'shared.json'
         $scan = @"
 Import-Module '$ModuleManifest'
 try {
-    `$null = Get-TopActivations -LiteralPath (Get-Content -LiteralPath '$list') -Model zfnet -Layer conv1 -Top 3 -BatchSize 1 -Device cpu -StatePath '$shared' -CheckpointSeconds 0 -ErrorAction Stop
+    `$null = Get-TopActivations -LiteralPath (Get-Content -LiteralPath '$list') -Model zfnet -Layer conv1 -Unit 0..3 -Top 3 -BatchSize 1 -Device cpu -StatePath '$shared' -CheckpointSeconds 0 -ErrorAction Stop
     'FINISHED ' + `$PID
 } catch { 'ERRORID=' + `$_.FullyQualifiedErrorId.Split(',')[0]; 'MESSAGE=' + `$_.Exception.Message; 'PID=' + `$PID }
 "@
@@ -281,15 +284,118 @@ try {
             while (-not $first.HasExited -and [DateTime]::UtcNow -lt $deadline -and -not ((Test-Path -LiteralPath $shared) -and (Get-Item -LiteralPath $lock -ErrorAction Ignore).Length -gt 0)) { Start-Sleep -Milliseconds 50 }
             $first.HasExited | Should -BeFalse -Because 'the first scan must still run when the second starts'
             $second = Invoke-Watched $scan 300
+            $stillRunning = -not $first.HasExited
+            if ($stillRunning) { & kill -9 $first.Id }
         } finally {
-            $firstOut = $first.StandardOutput.ReadToEnd()
+            if (-not $first.HasExited) { $first.Kill() }
             $first.WaitForExit()
         }
-        $firstOut | Should -Match "FINISHED $($first.Id)"
+        $stillRunning | Should -BeTrue -Because 'the first scan held the file the whole time the second tried'
         $second.Output | Should -Contain 'ERRORID=StateFileInUse'
         ($second.Output | Where-Object { $_ -like 'MESSAGE=*' }) | Should -BeLike "*shared.json*another scan*pid $($first.Id) on host*"
-        # The first scan's state is whole: every image counted once.
-        (Get-Content -Raw -LiteralPath $shared | ConvertFrom-Json).images.Count | Should -Be $images.Count
+        # The killed owner's claim died with it: the next scan takes the file and resumes from its last checkpoint.
+        $before = @((Get-Content -Raw -LiteralPath $shared | ConvertFrom-Json).images).Count
+        $before | Should -BeGreaterThan 0
+        $null = Get-TopActivations -LiteralPath $images[0] -Model zfnet -Layer conv1 -Unit 0..3 -Top 3 -BatchSize 1 -Device cpu -StatePath $shared -ErrorAction Stop
+        $after = @((Get-Content -Raw -LiteralPath $shared | ConvertFrom-Json).images).Count
+        $after | Should -BeIn @($before, ($before + 1))
     }
 }
 
+Describe 'Model files: bombs, pickle tricks, tensors nobody frees' {
+    BeforeAll {
+        $script:ModelDir = Join-Path $TestDrive 'models'
+        $null = New-Item -ItemType Directory $ModelDir
+        $script:Canary = Join-Path $ModelDir 'canary'
+        $script:Python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { $null }
+
+        # A torch.save-shaped zip around a pickle (and optional extra entries of zeros).
+        function script:New-Pth([string] $Path, [byte[]] $Pickle, [long] $ZeroPickleBytes = 0) {
+            $zip = [IO.Compression.ZipFile]::Open($Path, 'Create')
+            try {
+                $entry = $zip.CreateEntry('archive/data.pkl', $(if ($ZeroPickleBytes) { 'Fastest' } else { 'NoCompression' }))
+                $s = $entry.Open()
+                if ($ZeroPickleBytes) { $chunk = [byte[]]::new(1MB); for ($n = 0L; $n -lt $ZeroPickleBytes; $n += 1MB) { $s.Write($chunk, 0, $chunk.Length) } }
+                else { $s.Write($Pickle, 0, $Pickle.Length) }
+                $s.Dispose()
+                $v = $zip.CreateEntry('archive/version'); $s = $v.Open(); $s.Write([byte[]](0x33, 0x0A), 0, 2); $s.Dispose()
+            } finally { $zip.Dispose() }
+        }
+        function script:Sbu([string] $Text) { $b = [Text.Encoding]::UTF8.GetBytes($Text); , ([byte[]](@(0x8c, $b.Length) + $b)) }
+        $script:Cmd = "touch '$Canary'"
+        # Each variant ends by calling os.system(cmd) in a real unpickler, while a guard that
+        # tracks the memo by "last string pushed" sees collections.OrderedDict.
+        $tail = [byte[]]((Sbu $Cmd) + @(0x85, 0x52, 0x2E))
+        $script:Variants = [ordered]@{
+            # MEMOIZE of a non-string shifts every later memo index by one.
+            'MEMOIZE after a non-string' = [byte[]](@(0x80, 0x04, 0x4E, 0x94) + (Sbu 'os') + 0x94 + (Sbu 'collections') + 0x94 + (Sbu 'system') + 0x94 + (Sbu 'OrderedDict') + 0x94 + @(0x68, 1, 0x68, 3, 0x93) + $tail)
+            # BINPUT after POP stores the string below the popped one.
+            'BINPUT/BINGET after POP' = [byte[]](@(0x80, 0x02) + (Sbu 'collections') + @(0x71, 0) + (Sbu 'OrderedDict') + @(0x71, 1) + (Sbu 'os') + (Sbu 'x') + @(0x30, 0x71, 0) + (Sbu 'system') + (Sbu 'x') + @(0x30, 0x71, 1) + @(0x68, 0, 0x68, 1, 0x93) + $tail)
+            'LONG_BINPUT/LONG_BINGET after POP' = [byte[]](@(0x80, 0x02) + (Sbu 'collections') + @(0x72, 0, 0, 0, 0) + (Sbu 'OrderedDict') + @(0x72, 1, 0, 0, 0) + (Sbu 'os') + (Sbu 'x') + @(0x30, 0x72, 0, 0, 0, 0) + (Sbu 'system') + (Sbu 'x') + @(0x30, 0x72, 1, 0, 0, 0) + @(0x6A, 0, 0, 0, 0, 0x6A, 1, 0, 0, 0, 0x93) + $tail)
+            'PUT/GET (text) after POP' = [byte[]](@(0x80, 0x02) + (Sbu 'collections') + [Text.Encoding]::ASCII.GetBytes("p0`n") + (Sbu 'OrderedDict') + [Text.Encoding]::ASCII.GetBytes("p1`n") + (Sbu 'os') + (Sbu 'x') + 0x30 + [Text.Encoding]::ASCII.GetBytes("p0`n") + (Sbu 'system') + (Sbu 'x') + 0x30 + [Text.Encoding]::ASCII.GetBytes("p1`ng0`ng1`n") + 0x93 + $tail)
+        }
+    }
+
+    It 'ONNX input, Pad and constant-folding bombs and a .pth zip bomb are refused under 3 GB, naming the reason' {
+        if (-not $Python -or ((& $Python -c 'import onnx' 2>$null), $LASTEXITCODE)[-1] -ne 0) { Set-ItResult -Skipped -Because 'python3 with onnx builds the bombs (build.ps1 test installs it)'; return }
+        & $Python (Join-Path $PSScriptRoot 'Hostile.Bombs.py') $ModelDir
+        $LASTEXITCODE | Should -Be 0
+        $zipBomb = Join-Path $ModelDir 'zip-bomb.pth'
+        New-Pth $zipBomb $null (256MB)
+        (Get-Item $zipBomb).Length | Should -BeLessThan 4MB -Because 'a small file that inflates to 256 MiB'
+        $child = @"
+Import-Module '$ModuleManifest'
+foreach (`$f in 'input-bomb', 'pad-bomb', 'fold-bomb') {
+    try { `$null = Import-ConvModel -Path (Join-Path '$ModelDir' "`$f.onnx"); "`$f=IMPORTED" }
+    catch { "`$f=" + `$_.FullyQualifiedErrorId.Split(',')[0] + '|' + `$_.Exception.Message }
+}
+try { `$null = Import-ConvModel -Architecture alexnet -Path '$zipBomb'; 'zip-bomb=IMPORTED' }
+catch { 'zip-bomb=' + `$_.FullyQualifiedErrorId.Split(',')[0] + '|' + `$_.Exception.Message }
+$PeakLine
+"@
+        $r = Invoke-Watched $child 600
+        $r.TimedOut | Should -BeFalse
+        $lines = @{}
+        foreach ($l in $r.Output) { if ($l -match '^([a-z-]+)=(.*)$') { $lines[$Matches[1]] = $Matches[2] } }
+        $lines['input-bomb'] | Should -BeLike 'InvalidModelFile|*input-bomb.onnx*12000x12000*budget*'
+        $lines['pad-bomb'] | Should -BeLike "InvalidModelFile|*pad-bomb.onnx*node 'pad' (Pad)*budget*"
+        $lines['fold-bomb'] | Should -BeLike "InvalidModelFile|*fold-bomb.onnx*node 'broadcast' (Add)*400,000,000 values*budget*"
+        $lines['zip-bomb'] | Should -BeLike 'InvalidModelFile|*zip-bomb.pth*data.pkl*268,435,456 bytes*limit*'
+        $r.PeakBytes | Should -BeGreaterThan 0
+        $r.PeakBytes | Should -BeLessThan 3GB
+    }
+
+    It 'pickle memo trick <_>: a real unpickler would call os.system; ConvViz refuses it and runs nothing' -ForEach @(
+        'MEMOIZE after a non-string', 'BINPUT/BINGET after POP', 'LONG_BINPUT/LONG_BINGET after POP', 'PUT/GET (text) after POP'
+    ) {
+        $pkl = $Variants[$_]
+        $name = ($_ -replace '[^A-Za-z]', '')
+        $raw = Join-Path $ModelDir "$name.pkl"
+        [IO.File]::WriteAllBytes($raw, $pkl)
+        if ($Python) {
+            # CPython's own unpickler, stopped at its first global lookup (nothing is called): the variant is real.
+            $looked = & $Python -c "import pickle,sys`nclass U(pickle.Unpickler):`n    def find_class(self, m, n):`n        print(m + '.' + n); sys.exit(0)`nU(open(sys.argv[1],'rb')).load()" $raw
+            $looked | Should -Be 'os.system'
+        }
+        $evil = Join-Path $ModelDir "$name.pth"
+        New-Pth $evil $pkl
+        $err = { Import-ConvModel -Architecture alexnet -Path $evil } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidModelFile,*'
+        $err.Exception.Message | Should -BeLike "*$name.pth*os.system*"
+        Test-Path -LiteralPath $Canary | Should -BeFalse -Because 'nothing in the pickle may run'
+    }
+
+    It 'Import-ConvModel -Architecture alexnet leaves no tensor to the finalizer, also when imports fail' {
+        $Probe = Get-TestKitType 'FaultProbe'
+        $evil = Join-Path $ModelDir 'leak-check.pth'
+        New-Pth $evil $Variants['MEMOIZE after a non-string']
+        # Earlier garbage would drift the count; from here on no GC runs between the readings.
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $baseline = $Probe::LiveTensors()
+        $m = Import-ConvModel -Architecture alexnet -Device cpu
+        $owned = ($m.GetEngine().Graph.Nodes | ForEach-Object { $_.Op.Tensors.Count } | Measure-Object -Sum).Sum
+        ($Probe::LiveTensors() - $baseline) | Should -Be $owned -Because 'only the weights the model owns stay alive'
+        for ($n = 0; $n -lt 7; $n++) { try { $null = Import-ConvModel -Architecture alexnet -Path $evil } catch { } }
+        ($Probe::LiveTensors() - $baseline) | Should -Be $owned -Because 'failed imports free their random initialisation at once'
+    }
+}

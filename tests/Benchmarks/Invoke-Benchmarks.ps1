@@ -32,12 +32,14 @@ param(
     [string] $ProjectionLayer = 'layer3',
     [ValidateRange(1, 512)] [int] $ProjectionUnits = 64,
     [ValidateRange(1, 20)] [int] $ProjectionRepetitions = 2,
+    # Images of the state-writing overhead measurement (with against without -StatePath); 0 skips it.
+    [ValidateRange(0, 1000000)] [int] $StateImageCount = 20000,
     [switch] $Quick
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 if ($Quick) {
-    $Repetitions = 2; $ImageCount = 32; $MemorySizes = @(50, 200); $ResNetMemorySizes = @(); $ProjectionUnits = 8; $ProjectionRepetitions = 1
+    $Repetitions = 2; $ImageCount = 32; $MemorySizes = @(50, 200); $ResNetMemorySizes = @(); $ProjectionUnits = 8; $ProjectionRepetitions = 1; $StateImageCount = 500
 }
 $ModulePath = (Resolve-Path $ModulePath).Path
 $KitPath = (Resolve-Path $KitPath).Path
@@ -201,6 +203,11 @@ try {
         runsSeconds = @($projectionSeconds)
     }
 
+    # ---- Issue 14: state-writing overhead of a large scan ------------------------------------
+    $stateOverhead = if ($StateImageCount) {
+        & (Join-Path $PSScriptRoot 'Measure-StateOverhead.ps1') -ModulePath $ModulePath -KitPath $KitPath -Count $StateImageCount -WorkPath (Join-Path $work 'state')
+    }
+
     # ---- Report --------------------------------------------------------------------------------
     $rows = @(
         [pscustomobject]@{ Measure = "Bare forward ($($model.Name), batch $BatchSize, $ImageCount img, median of $Repetitions)"; Value = '{0:F2} img/s' -f $throughput.bareImagesPerSecond; Target = '' }
@@ -222,12 +229,15 @@ try {
         [pscustomobject]@{ Measure = 'Forward-pass equivalents per projection (vs batch 1)'; Value = '{0:F2}' -f $projection.equivalentsVsBatch1; Target = '<= 3' }
         [pscustomobject]@{ Measure = "Forward-pass equivalents per projection (vs batch $BatchSize per image)"; Value = '{0:F2}' -f $projection.equivalentsVsBatchedForward; Target = '<= 3' }
     )
+    if ($stateOverhead) {
+        $rows += [pscustomobject]@{ Measure = "State-writing overhead, $($stateOverhead.images) images, -StatePath vs none (zfnet conv1, median)"; Value = '{0:P1}' -f $stateOverhead.overheadMedian; Target = '< 5%' }
+    }
     $table = $rows | Format-Table -AutoSize -Wrap | Out-String -Width 160
     Write-Host $table
 
     $result = [ordered]@{
         date = (Get-Date).ToString('o'); machine = [ordered]@{ os = [Environment]::OSVersion.VersionString; cores = [Environment]::ProcessorCount; pwsh = $PSVersionTable.PSVersion.ToString() }
-        throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection
+        throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection; stateOverhead = $stateOverhead
         seconds = [math]::Round($total.Elapsed.TotalSeconds, 1)
     }
     $result | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath (Join-Path $OutputPath 'results.json') -Encoding utf8NoBOM

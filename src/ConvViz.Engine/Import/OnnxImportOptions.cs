@@ -25,4 +25,13 @@ public sealed record OnnxImportOptions
     public int? ResizeTo { get; init; }
     public bool ConventionInGraph { get; init; }
     public ModelOutputKind? Output { get; init; }
+    /// <summary>Import budget: the most values any one tensor made at import may have (examples, folded constants).</summary>
+    public long MaxTensorElements { get; init; } = DefaultMaxTensorElements;
+    /// <summary>Import budget: the most values all examples (and, apart, all folded constants) may have together.</summary>
+    public long MaxTotalElements { get; init; } = DefaultMaxTotalElements;
+
+    /// <summary>2^27 values (512 MiB of float32): a 1024x1024 ResNet's widest map is 16.7M.</summary>
+    public const long DefaultMaxTensorElements = 1L << 27;
+    /// <summary>2^28 values (1 GiB of float32) for all examples together, the same again for constants.</summary>
+    public const long DefaultMaxTotalElements = 1L << 28;
 }

@@ -30,9 +30,11 @@ public static class OnnxImporter
         long channels = shape[1];
         var input = OnnxInputMetadata.Resolve(options, OnnxInputMetadata.Read(first.Model, first.Path), channels, shape[2], shape[3]);
         long height = input.Height, width = input.Width;
+        // The input example is the first tensor of the budget: checked before it is allocated.
+        OnnxOpTranslator.CheckInput(first.Path, inputName, new[] { 1, channels, height, width }, options.MaxTensorElements);
         var builder = new GraphBuilder(channels, height, width);
         int output = Preprocess(builder, input.Convention!);
-        using (var translator = new OnnxOpTranslator(builder))
+        using (var translator = new OnnxOpTranslator(builder, first.Path, options.MaxTensorElements) { MaxTotalElements = options.MaxTotalElements })
         {
             for (int f = 0; f < models.Count; f++)
             {

@@ -35,9 +35,11 @@ internal sealed partial class OnnxOpTranslator : IDisposable
     private string _file;
     private long _opset;
 
-    public OnnxOpTranslator(GraphBuilder graph)
+    public OnnxOpTranslator(GraphBuilder graph, string file = "", long maxTensorElements = OnnxImportOptions.DefaultMaxTensorElements)
     {
-        _graph = graph; _file = ""; 
+        _graph = graph; _file = file;
+        MaxTensorElements = maxTensorElements;
+        CheckInput(file, "input", graph.InputShape, maxTensorElements);
         // Node 0 is the input; its example is a zero batch of one.
         _examples.Add(zeros(new[] { 1L }.Concat(graph.InputShape).ToArray()));
         _onnxOp.Add("Input");
@@ -101,6 +103,7 @@ internal sealed partial class OnnxOpTranslator : IDisposable
         }
         if (allConstant && inputs.Count > 0)
         {
+            CheckFold(node, inputs, a);
             if (TryFold(node, inputs, a)) return;
             throw Unsupported(node, Supported.Contains(node.OpType) ? "all its inputs are constants and ConvViz does not evaluate it at import time" : null);
         }
@@ -128,6 +131,16 @@ internal sealed partial class OnnxOpTranslator : IDisposable
         catch
         {
             op.Dispose();
+            throw;
+        }
+        try
+        {
+            CheckExample(source, op, inputs.Select(Shape).ToArray());
+        }
+        catch
+        {
+            _examples.Add(null);
+            _onnxOp.Add(source.OpType);
             throw;
         }
         using (no_grad())

@@ -39,8 +39,11 @@ public static class StateDict
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"State dict '{path}' does not exist.", path);
         using var scope = NewDisposeScope();
-        var loaded = Read(path, out var origin);
         var expected = model.Graph.NamedTensors().ToList();
+        // No entry of the file may be larger than the model's largest tensor as float64 (plus
+        // the zip's own slack): a bigger one cannot be one of its weights, and may be a bomb.
+        long largest = expected.Select(e => e.Tensor.Value.numel()).DefaultIfEmpty(0).Max();
+        var loaded = Read(path, out var origin, largest * 8 + (1L << 20));
         var mismatches = Compare(expected.Select(e => (e.Name, e.Tensor.Value.shape)), loaded.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal));
         if (mismatches.Count > 0)
             throw new StateDictMismatchException(path, model.Name, mismatches, NearestHint(loaded, model.Name));
@@ -125,7 +128,7 @@ public static class StateDict
     public static Dictionary<string, Tensor> Read(string path) => Read(path, out _);
 
     /// <summary><see cref="Read(string)"/>, saying where in the file the tensors were and which prefix was stripped.</summary>
-    public static Dictionary<string, Tensor> Read(string path, out StateDictOrigin origin)
+    public static Dictionary<string, Tensor> Read(string path, out StateDictOrigin origin, long maxEntryBytes = StateDictPickleGuard.DefaultMaxEntryBytes)
     {
         var raw = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         string? checkpointKey = null;
@@ -134,11 +137,12 @@ public static class StateDict
         {
             if (IsSafetensors(path))
             {
+                CheckSafetensorsHeader(path);
                 foreach (var (name, t) in Safetensors.LoadStateDict(path)) raw[name] = t;
             }
             else
             {
-                StateDictPickleGuard.CheckArchive(path);
+                StateDictPickleGuard.CheckArchive(path, maxEntryBytes);
                 using var stream = File.OpenRead(path);
                 var table = PyTorchUnpickler.UnpickleStateDict(stream, false, false);
                 var dict = table;
@@ -170,6 +174,17 @@ public static class StateDict
         }
         origin = new StateDictOrigin(path, checkpointKey, others, prefix);
         return result;
+    }
+
+    /// <summary>The header length (first 8 bytes, little-endian) must fit the file and stay small: PyBridge allocates it at once.</summary>
+    private static void CheckSafetensorsHeader(string path)
+    {
+        using var s = File.OpenRead(path);
+        var b = new byte[8];
+        if (s.Read(b, 0, 8) < 8) throw new InvalidDataException($"'{path}' is not a safetensors file: it is shorter than its 8-byte header length.");
+        ulong n = BitConverter.ToUInt64(b, 0);
+        if (n > 100UL << 20 || n > (ulong)(s.Length - 8))
+            throw new InvalidDataException($"'{path}' is not a readable safetensors file: its header claims {n:N0} bytes (the file has {s.Length - 8:N0} after the length; the limit is 100 MiB).");
     }
 
     private static bool AllTensors(Hashtable table)

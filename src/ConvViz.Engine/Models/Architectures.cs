@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -39,6 +40,9 @@ public static class BuiltInArchitectures
     public static ConvModel Create(string architecture, long seed = 0)
     {
         var define = Find(architecture);
+        // Every temporary of the random initialisation (and the handles the ops detach from)
+        // is freed here; the ops keep only their own tensors.
+        using var scope = TorchSharp.torch.NewDisposeScope();
         var net = new NetworkBuilder(seed, InputSpec.Torchvision);
         define(net);
         var name = architecture.ToLowerInvariant();

@@ -32,7 +32,7 @@ internal sealed class NetworkBuilder
     public InputSpec Input { get; }
 
     private Tensor Normal(long[] shape, double std)
-        => _random is null ? empty(shape) : randn(shape, generator: _random) * std;
+        => _random is null ? empty(shape) : randn(shape, generator: _random).mul_(std);
 
     /// <summary>Registers <paramref name="node"/> as the output of torchvision module <paramref name="name"/>.</summary>
     public int Module(string name, int node) { Modules.Add((name, node)); return node; }
