@@ -102,6 +102,8 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
 
     protected override void EndProcessing()
     {
+        // Asked first: under -WhatIf nothing is projected, rendered or written.
+        if (!ShouldProcess(_target, "Write HTML report")) return;
         ConvVizReport? report = null;
         var units = new List<UnitEntry>();
         try
@@ -113,7 +115,6 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
                 _ => FromRecords(_records.OfType<Projection>().ToList(), Model, units, null),
             };
             report = WithAnalyses(report);
-            if (!ShouldProcess(_target, "Write HTML report")) return;
             HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage, Normalization = Enum.Parse<Engine.Grid.NormalizationMode>(Normalization, true) });
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -44,8 +44,11 @@ public sealed class MergeTopActivationsCommand : ConvVizCmdlet
             if (OutputStatePath is not null)
             {
                 var target = GetUnresolvedProviderPathFromPSPath(OutputStatePath);
-                StateFiles.EnsureWritable(target);
-                if (ShouldProcess(target, "Write merged scan state")) ScanStateFile.Save(merged, target);
+                if (ShouldProcess(target, "Write merged scan state"))
+                {
+                    StateFiles.EnsureWritable(target);
+                    ScanStateFile.Save(merged, target);
+                }
             }
         }
         catch (Exception e) when (e is not PipelineStoppedException)
