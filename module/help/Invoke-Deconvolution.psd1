@@ -7,17 +7,21 @@ Invoke-Deconvolution takes ConvViz.Activation records (from Get-TopActivations) 
 
 -Method GuidedBackprop (Springenberg et al. 2015) also masks each ReLU by its forward sign; -Method Gradient (Simonyan et al. 2014) only masks (the plain gradient). All three start from the activation's own value.
 
+Records carry the identity of the weights they came from (WeightsSha256). A record is projected only through those weights: the -Model given (refused with ModelMismatch if its weights differ), the model the record carries, or a model of this session with the same weights; a scan of a seeded, .pth or ONNX model is never projected through the built-in seed-0 weights, and the error says which model to pass. Records that went through Export-Csv/Import-Csv, Export-Clixml/Import-Clixml or a job bind by property name.
+
+Projections are written as soon as they are computed (a chunk of at most 32 requests of one image at a time), with progress (records done of total, rate); Ctrl+C stops before the next chunk, and memory stays bounded whatever the number of records.
+
 A Projection carries the activation, the reconstruction cropped to the unit's receptive field (Reconstruction: 3 x Height x Width floats, RGB, unnormalised; -IncludeFull adds FullReconstruction over the whole model input) and the matching crop of the original image (Patch, PatchHeight x PatchWidth x 3 bytes). Display scaling is done by Export-PatchGrid. Records of one image share one forward pass; images are processed -BatchSize at a time.
 '@
     Parameters  = @{
-        InputObject    = 'ConvViz.Activation records, usually from Get-TopActivations.'
+        InputObject    = 'ConvViz.Activation records, usually from Get-TopActivations, or objects with their properties (from Import-Csv, Import-Clixml, Receive-Job).'
         Path           = 'Images to project activations of (wildcards allowed), with -Layer and -Unit.'
         LiteralPath    = 'Images, taken literally.'
         Layer          = 'The layer of the unit (with -Path).'
         Unit           = 'The unit or units (with -Path).'
         Position       = 'The feature-map position y, x (with -Path). Default: the unit''s strongest position in each image.'
         Stage          = 'Activation (default), PreActivation or Pooled (with -Path).'
-        Model          = 'The model. Default: the model the records carry, or resnet18.'
+        Model          = 'The model: a ConvViz.Model, a built-in name (resnet18, zfnet, alexnet, vgg16) or a model file path (ONNX, or a state dict of a built-in). Its weights must be the records''. Default: the records'' own model, or the model of this session with their weights.'
         Method         = 'Deconvnet (default), GuidedBackprop or Gradient.'
         KeepFeatureMap = 'Keep the unit''s whole feature map instead of the single activation.'
         IncludeFull    = 'Also return the projection over the whole model input (FullReconstruction).'
@@ -42,6 +46,16 @@ Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer3 -Unit
     Select-Object Layer, Unit, Value, Height, Width, Peak
 '@
             Remarks = 'Projects unit 5 of layer3 at its strongest position in the photo.'
+        }
+        @{
+            Title   = 'Records saved as CSV, projected later'
+            Code    = @'
+$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$csv = Join-Path ([IO.Path]::GetTempPath()) 'top.csv'
+Get-TopActivations -Path $photos -Layer layer1 -Unit 0 -Top 2 | Export-Csv -LiteralPath $csv
+Import-Csv -LiteralPath $csv | Invoke-Deconvolution | Select-Object Layer, Unit, Rank, ImagePath
+'@
+            Remarks = 'The rows bind by property name; their WeightsSha256 finds the pretrained resnet18.'
         }
     )
     Links       = @('Get-TopActivations', 'Export-PatchGrid')
