@@ -43,8 +43,8 @@ Describe 'ErrorIds' {
     }
 
     It 'messages end without .NET parameter leftovers: <Name>' -ForEach @(
-        @{ Name = 'unit out of range (scan)'; Run = { Get-TopActivations -LiteralPath $Images -Model $Tiny -Layer conv1 -Unit 999 -ErrorAction Stop }; Id = 'UnitOutOfRange' }
-        @{ Name = 'unit out of range (projection)'; Run = { Invoke-Deconvolution -LiteralPath $Images[0] -Model $Tiny -Layer conv1 -Unit 999 -ErrorAction Stop }; Id = 'UnitOutOfRange' }
+        @{ Name = 'unit out of range (scan)'; Run = { Get-TopActivations -LiteralPath $Images -Model $Tiny -Layer l0 -Unit 999 -ErrorAction Stop }; Id = 'UnitOutOfRange' }
+        @{ Name = 'unit out of range (projection)'; Run = { Invoke-Deconvolution -LiteralPath $Images[0] -Model $Tiny -Layer l0 -Unit 999 -ErrorAction Stop }; Id = 'UnitOutOfRange' }
     ) {
         $err = $Run | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
@@ -57,7 +57,7 @@ Describe 'ErrorIds' {
 Describe '-WhatIf writes nothing at all' {
     BeforeAll {
         $script:State = Join-Path $TestDrive 'state.json'
-        $null = Get-TopActivations -LiteralPath $Images -Model $Tiny -Layer conv1 -Unit 0..1 -Top 2 -StatePath $State
+        $null = Get-TopActivations -LiteralPath $Images -Model $Tiny -Layer l0 -Unit 0..1 -Top 2 -StatePath $State
         $script:Projections = @(Merge-TopActivations -StatePath $State -Model $Tiny | Invoke-Deconvolution -Model $Tiny)
     }
 
