@@ -69,7 +69,7 @@ $ProgressPreference = 'SilentlyContinue'
 $ErrorActionPreference = 'Stop'
 
 function Write-JobLog([string] $Message) {
-    [Console]::Out.WriteLine('{0} {1}' -f (Get-Date).ToString('yyyy-MM-ddTHH:mm:ssK'), $Message)
+    [Console]::Out.WriteLine((Get-Date).ToString('yyyy-MM-ddTHH:mm:ssK') + ' ' + $Message)
 }
 function Get-ErrorId($Record) { ($Record.FullyQualifiedErrorId -split ',')[0] }
 

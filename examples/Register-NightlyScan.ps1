@@ -116,7 +116,8 @@ $lock = & $quote "$StatePath.lock"
 $log = & $quote $LogPath
 # exec: the shell becomes pwsh, so a signal to the job reaches pwsh and nothing outlives it.
 # flock on descriptor 9, which pwsh inherits: the lock lasts exactly as long as the job.
-$command = "exec >>$log 2>&1 9>>$lock; flock -n -E 75 9 || { echo ConvViz: the previous run still holds the lock, exit 75; exit 75; }; NO_COLOR=1; export NO_COLOR; exec " +
+$folders = (@(Split-Path -Parent $LogPath; Split-Path -Parent $StatePath) | Sort-Object -Unique | ForEach-Object { & $quote $_ }) -join ' '
+$command = "mkdir -p $folders && exec >>$log 2>&1 9>>$lock; flock -n -E 75 9 || { echo ConvViz: the previous run still holds the lock, exit 75; exit 75; }; NO_COLOR=1; export NO_COLOR; exec " +
     ((@($pwsh[0]) + $argv | ForEach-Object { & $quote $_ }) -join ' ')
 $line = '{0} {1} * * * {2}' -f $At.Minute, $At.Hour, $command
 if ($Install) {

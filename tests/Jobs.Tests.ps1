@@ -84,7 +84,12 @@ Describe 'The cron line of Register-NightlyScan.ps1' -Skip:$NoShell {
             $p.ExitCode | Should -Be 75
             (Get-Content -Raw $Job.Log) | Should -Match 'previous run still holds the lock'
         }
-        finally { Stop-Process -Id $holder.Id -ErrorAction Ignore; & pkill -P $holder.Id 2>$null }
+        finally {
+            # flock's child first (it would outlive flock), then flock.
+            & pkill -P $holder.Id 2>$null
+            $holder.WaitForExit(10000) | Out-Null
+            Stop-Process -Id $holder.Id -ErrorAction Ignore
+        }
     }
 }
 

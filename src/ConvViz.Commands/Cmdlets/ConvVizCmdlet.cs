@@ -25,7 +25,33 @@ public abstract class ConvVizCmdlet : PSCmdlet
 
     /// <summary>An error record for an engine failure, with its category inferred from the exception.</summary>
     protected static ErrorRecord ErrorFor(Exception e, string errorId, object? target)
-        => new(e, errorId, CategoryOf(e), target);
+    {
+        var record = new ErrorRecord(e, errorId, CategoryOf(e), target);
+        // .NET appends " (Parameter 'options')" and "Actual value was ..." to argument exceptions:
+        // the user sees the message alone (the exception itself is kept for scripts).
+        var clean = CleanMessage(e);
+        if (clean != e.Message) record.ErrorDetails = new ErrorDetails(clean);
+        return record;
+    }
+
+    internal static string CleanMessage(Exception e)
+    {
+        if (e is not ArgumentException a || a.ParamName is null) return e.Message;
+        var message = e.Message;
+        int cut = message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        var suffix = $" (Parameter '{a.ParamName}')";
+        if (message.EndsWith(suffix, StringComparison.Ordinal)) message = message[..^suffix.Length];
+        cut = message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        return message;
+    }
+
+    /// <summary>True under -WhatIf (or $WhatIfPreference): nothing may be written, not even a probe.</summary>
+    protected bool WhatIfRequested
+        => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
+            ? LanguagePrimitives.IsTrue(w)
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
     protected void Fail(Exception e, string errorId, object? target) => ThrowTerminatingError(ErrorFor(e, errorId, target));
 
@@ -37,7 +63,7 @@ public abstract class ConvVizCmdlet : PSCmdlet
         LayerNotFoundException => ErrorCategory.ObjectNotFound,
         FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
         UnauthorizedAccessException => ErrorCategory.PermissionDenied,
-        InvalidDataException => ErrorCategory.InvalidData,
+        InvalidDataException or Engine.TopK.ScanStateException => ErrorCategory.InvalidData,
         NotSupportedException or NotImplementedException => ErrorCategory.NotImplemented,
         OperationCanceledException => ErrorCategory.OperationStopped,
         ArgumentOutOfRangeException => ErrorCategory.InvalidArgument,
@@ -57,7 +83,7 @@ public abstract class ConvVizCmdlet : PSCmdlet
         {
             var target = OutputPath(path);
             if (image) Hosting.GridEntries.EnsureImageExtension(target);
-            Hosting.StateFiles.EnsureWritable(target);
+            if (!WhatIfRequested) Hosting.StateFiles.EnsureWritable(target);
             return target;
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -104,6 +104,8 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
 
     protected override void EndProcessing()
     {
+        // Asked first: under -WhatIf nothing is projected, rendered or written.
+        if (!ShouldProcess(_target, "Write HTML report")) return;
         ConvVizReport? report = null;
         var units = new List<UnitEntry>();
         try

@@ -45,8 +45,11 @@ public sealed class MergeTopActivationsCommand : ConvVizWriterCmdlet
             if (OutputStatePath is not null)
             {
                 var target = OutputPath(OutputStatePath);
-                StateFiles.EnsureWritable(target);
-                if (ShouldProcess(target, "Write merged scan state")) ScanStateFile.Save(merged, target);
+                if (ShouldProcess(target, "Write merged scan state"))
+                {
+                    StateFiles.EnsureWritable(target);
+                    ScanStateFile.Save(merged, target);
+                }
             }
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -33,7 +33,7 @@ internal static class ModelResolver
         {
             if (own is not null) return own;
             throw new ModelMismatchException(
-                $"{what} does not say which weights it came from (no WeightsSha256) and carries no model; pass the model it was computed with, with -Model.", "ModelRequired");
+                $"{what} does not say which weights it came from (no WeightsSha256) and carries no model; pass the model it was computed with, with -Model.", errorId: "ModelRequired");
         }
         if (own is not null && string.Equals(own.WeightsSha256, weightsSha256, StringComparison.OrdinalIgnoreCase)) return own;
         var found = ModelCatalog.FindByWeights(modelName, weightsSha256.ToLowerInvariant());
