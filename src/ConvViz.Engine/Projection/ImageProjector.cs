@@ -49,8 +49,10 @@ public static class ImageProjector
             {
                 try
                 {
-                    var original = ImageDecoder.Decode(ImageSource.Read(path, decode), decode);
-                    images.Add((original, ImageFitter.Fit(original, spec), reqs));
+                    var source = ImageSource.Read(path, decode);
+                    var original = ImageDecoder.Decode(source, decode);
+                    // Fitted exactly as the scan fitted it (DCT-reduced JPEG included).
+                    images.Add((original, ImageFitter.Load(source, spec, decode), reqs));
                 }
                 catch (ImageReadException e) when (badImage is not null) { badImage(e); }
             }
