@@ -101,10 +101,10 @@ public static class ImageDecoder
 
     private static DecodedImage DecodeJpeg(string path, byte[] bytes, ImageDecodeOptions options, Models.InputSpec? spec)
     {
-        var (width, height, orientation) = JpegDecoder.Identify(path, bytes);
-        CheckSize(path, "JPEG", width, height, options);
         if (FileSignatures.LooksTruncated(JpegFormat.Instance, bytes))
             throw new ImageReadException(path, ImageReadReason.Truncated, "JPEG data ends before its end marker");
+        var (width, height, orientation) = JpegDecoder.Identify(path, bytes);
+        CheckSize(path, "JPEG", width, height, options);
         bool transposed = orientation >= 5 && orientation <= 8;
         int uprightW = transposed ? height : width, uprightH = transposed ? width : height;
         int reduction = 1;

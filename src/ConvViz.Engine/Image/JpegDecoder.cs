@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
@@ -45,35 +46,53 @@ internal static class JpegDecoder
                 throw new InvalidOperationException($"libjpeg-turbo offers {w}x{h} for 1/{reduction} of {info.Width}x{info.Height}; expected the ceiling.");
         }
         var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var image = new Image<Rgba32>(w, h);
+        // One plain array (ImageSharp splits large images into several buffers); RGBA rows then become RGB.
+        // Pooled up to 4 MB (a DCT-reduced photo); a full-size original is a plain array the GC takes back.
+        int bytes4 = checked(w * h * 4);
+        bool pooled = bytes4 <= 4 << 20;
+        var rgba = pooled ? ArrayPool<byte>.Shared.Rent(bytes4) : GC.AllocateUninitializedArray<byte>(bytes4);
         try
         {
-            if (!image.DangerousTryGetSinglePixelMemory(out var memory))
-                throw new InvalidOperationException("ImageSharp did not give one contiguous buffer.");
             SKCodecResult result;
             unsafe
             {
-                using var pin = memory.Pin();
-                result = codec.GetPixels(target, (IntPtr)pin.Pointer, w * 4, new SKCodecOptions());
+                fixed (byte* p = rgba) result = codec.GetPixels(target, (IntPtr)p, w * 4, new SKCodecOptions());
             }
             if (result == SKCodecResult.IncompleteInput)
                 throw new ImageReadException(path, ImageReadReason.Truncated, "JPEG data ends before the last scan line");
             if (result != SKCodecResult.Success)
                 throw new ImageReadException(path, ImageReadReason.Corrupt, $"JPEG: libjpeg-turbo reports {result}");
-            int orientation = (int)codec.EncodedOrigin;
-            var rgb = image.CloneAs<Rgb24>();
-            if (orientation > 1 && orientation <= 8)
+            var rgb = new Image<Rgb24>(w, h);
+            try
             {
-                // ImageSharp's own AutoOrient: the same upright image the other formats get.
-                rgb.Metadata.ExifProfile = new ExifProfile();
-                rgb.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)orientation);
-                rgb.Mutate(x => x.AutoOrient());
+                rgb.ProcessPixelRows(rows =>
+                {
+                    for (int y = 0; y < h; y++)
+                    {
+                        var dst = rows.GetRowSpan(y);
+                        var src = rgba.AsSpan(y * w * 4, w * 4);
+                        for (int x = 0; x < w; x++) dst[x] = new Rgb24(src[4 * x], src[4 * x + 1], src[4 * x + 2]);
+                    }
+                });
+                int orientation = (int)codec.EncodedOrigin;
+                if (orientation > 1 && orientation <= 8)
+                {
+                    // ImageSharp's own AutoOrient: the same upright image the other formats get.
+                    rgb.Metadata.ExifProfile = new ExifProfile();
+                    rgb.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)orientation);
+                    rgb.Mutate(x => x.AutoOrient());
+                }
+                return rgb;
             }
-            return rgb;
+            catch
+            {
+                rgb.Dispose();
+                throw;
+            }
         }
         finally
         {
-            image.Dispose();
+            if (pooled) ArrayPool<byte>.Shared.Return(rgba);
         }
     }
 
