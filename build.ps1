@@ -40,7 +40,10 @@ param(
     [string[]] $TestPath,
 
     # demo/bench: where outputs go.
-    [string] $OutputPath
+    [string] $OutputPath,
+
+    # bench: small sizes for a smoke run (not for quoting).
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -244,7 +247,11 @@ function Invoke-Demo {
 function Invoke-Bench {
     Build-Module
     $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'bench' }
-    $code = Invoke-Pwsh (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') @('-ModulePath', $ModuleOut, '-OutputPath', $target)
+    # The PyTorch peer's JPEG sets are made from the demo photographs.
+    $photos = Install-DemoPhotos
+    $arguments = @('-ModulePath', $ModuleOut, '-OutputPath', $target, '-PhotoPath', $photos)
+    if ($Quick) { $arguments += '-Quick' }
+    $code = Invoke-Pwsh (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') $arguments
     exit $code
 }
 

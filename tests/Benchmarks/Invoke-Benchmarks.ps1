@@ -37,12 +37,22 @@ param(
     # Streaming projection: units x top of layer1 records (64 x 36 = 2,304), projected in a fresh pwsh.
     [int] $StreamUnits = 64,
     [int] $StreamTop = 36,
+    # Which parts run: Peer = ConvViz against the PyTorch script (issue 15); Engine = the
+    # throughput, memory and projection-cost sections (issues 4 and 5); All = both.
+    [ValidateSet('All', 'Peer', 'Engine')] [string] $Section = 'All',
+    # Real photographs the peer's JPEG sets are made from (build.ps1 passes the demo photos).
+    [string] $PhotoPath = (Join-Path $PSScriptRoot '../../out/photos'),
+    # Cached peer data (weights, JPEG sets): made once, reused by later runs.
+    [string] $DataPath = (Join-Path $PSScriptRoot '../../out/bench-data'),
+    [ValidateRange(16, 10000)] [int] $PeerImageCount = 320,
+    [ValidateRange(1, 1000)] [int] $CameraImageCount = 64,
     [switch] $Quick
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 if ($Quick) {
     $Repetitions = 2; $ImageCount = 32; $MemorySizes = @(50, 200); $ResNetMemorySizes = @(); $ProjectionUnits = 8; $ProjectionRepetitions = 1; $StateImageCount = 500; $StreamUnits = 8; $StreamTop = 4
+    $PeerImageCount = 32; $CameraImageCount = 4
 }
 $ModulePath = (Resolve-Path $ModulePath).Path
 $KitPath = (Resolve-Path $KitPath).Path
@@ -141,7 +151,17 @@ $seconds = $clock.Elapsed.TotalSeconds
     }
 }
 
+. (Join-Path $PSScriptRoot 'PeerBenchmark.ps1')
+$loadBefore = Get-LoadAverage
+$peer = $null
+$rows = @()
 try {
+  if ($Section -in 'All', 'Peer') {
+    $peer = Invoke-PeerBenchmark
+    $rows += $peer.Rows
+  }
+  $throughput = $null; $memory = @(); $growth = @(); $projection = $null; $runs = @(); $stateOverhead = $null; $stream = $null
+  if ($Section -in 'All', 'Engine') {
     $model = Import-ConvModel -Device cpu
     $engine = $model.GetEngine()
     Write-Host ("ConvViz benchmarks: model {0} ({1}), batch {2}, {3} repetitions, {4} cores" -f $model.Name, $model.Source, $BatchSize, $Repetitions, [Environment]::ProcessorCount) -ForegroundColor Cyan
@@ -255,7 +275,7 @@ try {
     $stream = Measure-ProjectionStream (Join-Path $work 'stream')
 
     # ---- Report --------------------------------------------------------------------------------
-    $rows = @(
+    $rows += @(
         [pscustomobject]@{ Measure = "Bare forward ($($model.Name), batch $BatchSize, $ImageCount img, median of $Repetitions)"; Value = '{0:F2} img/s' -f $throughput.bareImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Engine scan, -Layer * all units'; Value = '{0:F2} img/s' -f $throughput.engineScanImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Get-TopActivations -Layer * all units'; Value = '{0:F2} img/s' -f $throughput.cmdletScanImagesPerSecond; Target = '' }
@@ -283,20 +303,27 @@ try {
         [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: total'; Value = '{0:F1} s ({1:F2} records/s)' -f $stream.seconds, $stream.recordsPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: peak RSS (before projecting)'; Value = '{0} MB ({1} MB)' -f $stream.peakMB, $stream.peakBeforeMB; Target = '' }
     )
+  }
+    $loadAfter = Get-LoadAverage
     $table = $rows | Format-Table -AutoSize -Wrap | Out-String -Width 160
     Write-Host $table
 
     $result = [ordered]@{
         date = (Get-Date).ToString('o'); machine = [ordered]@{ os = [Environment]::OSVersion.VersionString; cores = [Environment]::ProcessorCount; pwsh = $PSVersionTable.PSVersion.ToString() }
+        loadAverage = [ordered]@{ before = $loadBefore; after = $loadAfter }
+        peer = $(if ($peer) { $peer.Result } else { $null })
         throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection; stateOverhead = $stateOverhead; projectionStream = $stream
         seconds = [math]::Round($total.Elapsed.TotalSeconds, 1)
     }
     $result | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath (Join-Path $OutputPath 'results.json') -Encoding utf8NoBOM
-    $md = @("# ConvViz benchmarks", '', "$($result.date), $($result.machine.cores) cores, $($result.machine.os), pwsh $($result.machine.pwsh); model $($model.Name) ($($model.Source)).", '',
+    $md = @("# ConvViz benchmarks", '', "$($result.date), $($result.machine.cores) cores, $($result.machine.os), pwsh $($result.machine.pwsh); load average $loadBefore before, $loadAfter after.", '',
         '| Measure | Value | Target |', '|---|---|---|')
     $md += $rows | ForEach-Object { "| $($_.Measure) | $($_.Value) | $($_.Target) |" }
-    $md += @('', 'Per-repetition throughput:', '', '| Rep | Bare img/s | Engine scan img/s | Get-TopActivations img/s | Engine ratio | Cmdlet ratio |', '|---|---|---|---|---|---|')
-    $md += $runs | ForEach-Object { '| {0} | {1:F2} | {2:F2} | {3:F2} | {4:F3} | {5:F3} |' -f $_.Repetition, $_.BareImagesPerSecond, $_.EngineScanImagesPerSecond, $_.CmdletScanImagesPerSecond, $_.EngineRatio, $_.CmdletRatio }
+    if ($peer) { $md += @('') + $peer.Markdown }
+    if ($runs) {
+        $md += @('', 'Per-repetition throughput:', '', '| Rep | Bare img/s | Engine scan img/s | Get-TopActivations img/s | Engine ratio | Cmdlet ratio |', '|---|---|---|---|---|---|')
+        $md += $runs | ForEach-Object { '| {0} | {1:F2} | {2:F2} | {3:F2} | {4:F3} | {5:F3} |' -f $_.Repetition, $_.BareImagesPerSecond, $_.EngineScanImagesPerSecond, $_.CmdletScanImagesPerSecond, $_.EngineRatio, $_.CmdletRatio }
+    }
     $md | Set-Content -LiteralPath (Join-Path $OutputPath 'results.md') -Encoding utf8NoBOM
     Write-Host ("Wrote {0} and results.md in {1:F0} s." -f (Join-Path $OutputPath 'results.json'), $total.Elapsed.TotalSeconds) -ForegroundColor Cyan
     # Tab-completion latency (issue 17), in its own fresh pwsh; completion.json and completion.md beside these.

@@ -60,8 +60,10 @@ public static class ImageProjector
                 {
                     try
                     {
-                        var original = ImageDecoder.Decode(ImageSource.Read(path, decode), decode);
-                        images.Add((original, ImageFitter.Fit(original, model.Input), reqs));
+                        var source = ImageSource.Read(path, decode);
+                        var original = ImageDecoder.Decode(source, decode);
+                        // Fitted exactly as the scan fitted it (DCT-reduced JPEG included).
+                        images.Add((original, ImageFitter.Load(source, model.Input, decode), reqs));
                     }
                     catch (ImageReadException e) when (badImage is not null) { badImage(e); }
                 }
