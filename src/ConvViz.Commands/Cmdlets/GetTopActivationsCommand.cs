@@ -134,7 +134,8 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         WriteProgress(new ProgressRecord(activity, "Scanning images", "Done") { RecordType = ProgressRecordType.Completed });
         if (result.Cancelled) return;
         WriteVerbose($"Scanned {result.ImagesScanned} images ({result.ImagesSkipped} already counted, {result.Errors.Count} unreadable) in {result.Elapsed.TotalSeconds:F1} s.");
-        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage, Model)) WriteObject(a);
+        var scan = (result.State.Images.Count, (TimeSpan?)result.Elapsed, (DateTimeOffset?)DateTimeOffset.Now, result.State.K);
+        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage, Model, scan)) WriteObject(a);
         base.EndProcessing();
     }
 

@@ -55,7 +55,7 @@ public sealed class MergeTopActivationsCommand : ConvVizCmdlet
         }
         if (Model is not null && Model.Name != merged.Model.Name)
             WriteWarning($"The states were made with model '{merged.Model.Name}', not '{Model.Name}'.");
-        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model.Name, merged.Stage.ToString(), Model)) WriteObject(a);
+        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model.Name, merged.Stage.ToString(), Model, (merged.Images.Count, null, null, merged.K))) WriteObject(a);
         base.EndProcessing();
     }
 }

@@ -7,7 +7,9 @@ namespace ConvViz.Commands.Hosting;
 /// <summary>Engine top-k entries as pipeline records.</summary>
 internal static class ActivationRecords
 {
-    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, string modelName, string stage, Model? model)
+    /// <param name="scan">The scan's size, time, end and k, for reports (null when unknown).</param>
+    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, string modelName, string stage, Model? model,
+        (int Images, System.TimeSpan? Time, System.DateTimeOffset? At, int K)? scan = null)
         => entries.Select(a => new Activation
         {
             ModelName = modelName,
@@ -22,5 +24,9 @@ internal static class ActivationRecords
             InputBox = PatchBox.From(a.InputBox),
             ContentHash = a.ContentHash,
             Model = model,
+            ScannedImages = scan?.Images ?? 0,
+            ScanTime = scan?.Time,
+            ScannedAt = scan?.At,
+            TopK = scan?.K ?? 0,
         });
 }
