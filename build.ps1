@@ -196,6 +196,43 @@ function Install-DemoPhotos {
     return $photos
 }
 
+# The demo's dataset: the skimage photographs plus Debian's tuxpaint-stamps-default, about 800
+# PNG pictures (mostly cut-out photographs) in folders by category; the letters, digits, coins,
+# notes, chess pieces and shapes under symbols/ are left out, which leaves about 555 pictures
+# of animals, birds, food, plants, vehicles, buildings, tools and clothes. Enough for a top-9
+# to mean something (at least 20 x 9 images), small enough to scan in a few minutes.
+function Install-DemoDataset {
+    $dataset = Join-Path $Out 'dataset'
+    $photos = Install-DemoPhotos
+    if (-not (Test-Path (Join-Path $dataset 'stamps/animals'))) {
+        if (-not (Get-Command apt-get -ErrorAction Ignore)) {
+            throw "The demo dataset comes from Debian's tuxpaint-stamps-default; on this system pass -ImagePath <folder of photos>."
+        }
+        $cache = (New-Item -ItemType Directory -Force (Join-Path $Out 'cache')).FullName
+        Push-Location $cache
+        try {
+            & apt-get download tuxpaint-stamps-default 2>$null | Out-Host
+            if ($LASTEXITCODE -ne 0) {
+                & apt-get update -qq | Out-Host
+                & apt-get download tuxpaint-stamps-default | Out-Host
+                if ($LASTEXITCODE -ne 0) { throw 'apt-get download tuxpaint-stamps-default failed.' }
+            }
+            $deb = Get-ChildItem 'tuxpaint-stamps-default_*.deb' | Select-Object -First 1
+            & dpkg-deb -x $deb.FullName (Join-Path $cache 'tuxpaint') | Out-Host
+        } finally { Pop-Location }
+        $stamps = Join-Path $cache 'tuxpaint/usr/share/tuxpaint/stamps'
+        $target = New-Item -ItemType Directory -Force (Join-Path $dataset 'stamps')
+        foreach ($category in Get-ChildItem $stamps -Directory | Where-Object Name -ne 'symbols') {
+            Copy-Item $category.FullName -Destination $target -Recurse -Force
+        }
+        # Only the pictures: the package also holds sounds and descriptions beside them.
+        Get-ChildItem $target -Recurse -File | Where-Object Extension -ne '.png' | Remove-Item
+    }
+    $skimage = New-Item -ItemType Directory -Force (Join-Path $dataset 'photos')
+    Copy-Item (Join-Path $photos '*') -Destination $skimage -Force
+    return $dataset
+}
+
 # Debian packages the test suites use as independent references or real peers. Each suite
 # that needs one skips with a stated reason when it is missing; CI (root on Debian) installs them.
 $TestPackages = @(
@@ -238,7 +275,7 @@ function Invoke-Tests {
 
 function Invoke-Demo {
     Build-Module
-    $photos = if ($ImagePath) { $ImagePath } else { Install-DemoPhotos }
+    $photos = if ($ImagePath) { $ImagePath } else { Install-DemoDataset }
     $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'demo' }
     $code = Invoke-Pwsh (Join-Path $Root 'examples/Invoke-Demo.ps1') @('-ModulePath', $ModuleOut, '-ImagePath', $photos, '-OutputPath', $target)
     exit $code

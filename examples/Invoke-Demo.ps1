@@ -2,11 +2,14 @@
 .SYNOPSIS
     The ConvViz demo: what the units of the pretrained ResNet-18 respond to, on a folder of photos.
 .DESCRIPTION
-    Uses the ImageNet-trained ResNet-18 that ships with the module. It prints the layer
+    Uses the ImageNet-trained ResNet-18 that ships with the module, over the demo dataset
+    (./build.ps1 demo: the skimage photographs and about 555 pictures of Debian's
+    tuxpaint-stamps-default: animals, birds, food, plants, vehicles, buildings). It prints the layer
     geometry and, as a check that the weights are real, each photo's nearest neighbours by
     cosine similarity of the 512 features. Then it finds the top-9 patches of 16 units in
-    five layers, projects them back to pixel space with the deconvnet of Zeiler and Fergus,
-    and writes a sheet per layer, the first-layer filters and one HTML report, with occlusion
+    five layers, projects them back to pixel space with the deconvnet of Zeiler and Fergus and
+    with guided backpropagation side by side (one forward pass), cuts each patch to its effective
+    receptive field, and writes a sheet per layer, the first-layer filters and one HTML report, with occlusion
     sensitivity, an invariance chart and a correspondence table for two views of a motorcycle.
 #>
 [CmdletBinding()]
@@ -29,6 +32,7 @@ $model = Import-ConvModel
 Write-Information "Model: $($model.Name), $($model.Source)"
 $model | Get-ConvLayer -Layer conv1, layer1, layer2, layer3, layer4 | Format-Table | Out-String -Width 120 | ForEach-Object { Write-Information $_ }
 
+$correspondence = @()
 $photos = @(Get-ChildItem -LiteralPath $ImagePath -File -Recurse | Where-Object Extension -in '.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp')
 Write-Information "$($photos.Count) photos in $ImagePath"
 
@@ -45,7 +49,10 @@ foreach ($v in $probe) {
 
 Write-Information "`nTop-9 patches of units $Unit in $($Layer -join ', ')"
 $activations = $photos | Get-TopActivations -Model $model -Layer $Layer -Unit $Unit -Top 9
-$projections = @($activations | Invoke-Deconvolution -Model $model)
+# Both methods side by side from one forward pass (ResNet-18's default is GuidedBackprop: a deep
+# unit's deconvnet projection is mostly checkerboard on a network with one max-pool), each patch
+# cut to the box holding 95% of the projection: deep fields cover the whole photo.
+$projections = @($activations | Invoke-Deconvolution -Model $model -Method Deconvnet, GuidedBackprop -Crop Effective)
 foreach ($name in $Layer) {
     $sheet = Join-Path $OutputPath "$name.png"
     $projections | Where-Object Layer -eq $name | Export-PatchGrid -Path $sheet -Columns 4 -CellSize 56
@@ -79,11 +86,11 @@ if ($left -and $right) {
         [pscustomobject]@{ LiteralPath = $right.FullName; Part = 'headlight'; Region = '450,122,65,65' }
         [pscustomobject]@{ LiteralPath = $left.FullName; Part = 'front hub'; Region = '560,340,70,70' }
         [pscustomobject]@{ LiteralPath = $right.FullName; Part = 'front hub'; Region = '505,345,70,70' }
-    ) | Measure-Correspondence -Model $model -Layer layer2, layer3, layer4 -RandomTrials 10 | Format-Table | Out-String -Width 120 | ForEach-Object { Write-Information $_ }
+    ) | Measure-Correspondence -Model $model -Layer layer2, layer3, layer4 -RandomTrials 10 | Tee-Object -Variable correspondence | Format-Table | Out-String -Width 120 | ForEach-Object { Write-Information $_ }
 }
 
 $report = Join-Path $OutputPath 'report.html'
-@($projections) + $occlusion + $invariance |
-    Export-ConvVizReport -Model $model -Path $report -Started $started -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) photos"
+@($projections) + $occlusion + $invariance + @($correspondence | Where-Object { $_ }) |
+    Export-ConvVizReport -Model $model -Path $report -Started $started -FilterLayer conv1 -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) images"
 Write-Information "  wrote $report"
 Write-Information ("Done in {0:F0} s." -f $clock.Elapsed.TotalSeconds)

@@ -245,7 +245,7 @@ Describe 'HTML report' {
         $imgs = [regex]::Matches($Html, '<img [^>]*>')
         $imgs.Count | Should -BeGreaterThan 10
         foreach ($m in $imgs) {
-            $m.Value | Should -Match 'src="data:image/png;base64,'
+            $m.Value | Should -Match 'src="data:image/(png|jpeg);base64,'
             $m.Value | Should -Match 'loading="lazy"'
         }
     }
@@ -318,5 +318,118 @@ Describe 'Cmdlet contract' {
     It 'Export-PatchGrid refuses an unknown extension and an unwritable folder before any work' {
         { @() | Export-PatchGrid -Path (Join-Path $Work 'sheet.bmp') -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'.bmp' is not .png, .jpg or .jpeg*"
         { @() | Export-PatchGrid -Path (Join-Path $Work 'missing/sheet.png') -ErrorAction Stop } | Should -Throw -ExpectedMessage '*does not exist*'
+    }
+}
+
+Describe 'Report detail views (issue 16)' {
+    BeforeAll {
+        $photos = $env:CONVVIZ_PHOTOS ?? (Join-Path $PSScriptRoot '../out/photos')
+        $files = @('chelsea.png', 'coffee.png', 'motorcycle_left.png' | ForEach-Object { Join-Path $photos $_ })
+        $script:Zf = Import-ConvModel -Architecture zfnet -Device cpu
+        $acts = @($files | Get-TopActivations -Model $Zf -Layer conv1, conv2 -Unit 0..1 -Top 2)
+        $script:Proj = @($acts | Invoke-Deconvolution -Model $Zf -Method Deconvnet, GuidedBackprop -Crop Effective)
+        $script:DetailPath = Join-Path $Work 'detail.html'
+        $Proj | Export-ConvVizReport -Path $DetailPath -Title 'detail' -FilterLayer conv1
+        $script:DetailHtml = Get-Content -LiteralPath $DetailPath -Raw
+        $script:ExtPath = Join-Path $Work 'ext.html'
+        $Proj | Export-ConvVizReport -Path $ExtPath -Title 'external' -ExternalImages
+        $script:ExtHtml = Get-Content -LiteralPath $ExtPath -Raw
+
+        # Width and height of an encoded picture, decoded by the kit.
+        function script:Get-PictureSize([byte[]] $Bytes) {
+            $f = Join-Path $Work ("pic-" + [guid]::NewGuid().ToString('N'))
+            [IO.File]::WriteAllBytes($f, $Bytes)
+            $p = $Pixels::Load($f)
+            @($p.Width, $p.Height)
+        }
+        function script:Get-Section([string] $Html, [string] $Id) {
+            $m = [regex]::Match($Html, "<section class=""detail"" id=""$Id""[\s\S]*?</section>")
+            $m.Success | Should -BeTrue -Because "the report has a detail view $Id"
+            $m.Value
+        }
+    }
+
+    It 'holds each of the top-k at the model input size: projections per method, the patch and the photo' {
+        $section = Get-Section $DetailHtml 'u1-0'
+        $section | Should -Match 'data-layer="conv2" data-unit="0"'
+        $imgs = [regex]::Matches($section, '<img [^>]*src="data:image/(jpeg|png);base64,([^"]+)"')
+        # 2 items x (2 methods + patch)
+        $imgs.Count | Should -Be 6
+        foreach ($m in $imgs) {
+            $size = Get-PictureSize ([Convert]::FromBase64String($m.Groups[2].Value))
+            [math]::Max($size[0], $size[1]) | Should -Be 224 -Because 'every picture of the detail view is at the input size'
+        }
+        ([regex]::Matches($section, '<figcaption>Deconvnet ')).Count | Should -Be 2
+        ([regex]::Matches($section, '<figcaption>GuidedBackprop ')).Count | Should -Be 2
+        $section | Should -Match 'activation <b>[-0-9.eE+]+</b>'
+        $section | Should -Match '<b>#2</b>'
+        # The photo: a shared CSS class whose picture is the whole photo at the input size, with the boxes over it.
+        $cls = [regex]::Match($section, 'class="photo (ph\d+)"').Groups[1].Value
+        $cls | Should -Not -BeNullOrEmpty
+        $uri = [regex]::Match($DetailHtml, "\.$cls\{background-image:url\(data:image/jpeg;base64,([^)]+)\)\}").Groups[1].Value
+        $size = Get-PictureSize ([Convert]::FromBase64String($uri))
+        [math]::Max($size[0], $size[1]) | Should -Be 224
+        $section | Should -Match '<span class="box" style="left:[0-9.]+%;top:[0-9.]+%;width:[0-9.]+%;height:[0-9.]+%"></span>'
+        $section | Should -Match '<span class="field"'
+    }
+
+    It 'draws the patch box where the record says, as a share of the photo' {
+        $p = $Proj | Where-Object { $_.Layer -eq 'conv2' } | Sort-Object Unit, Rank | Select-Object -First 1
+        $section = Get-Section $DetailHtml 'u1-0'
+        $style = [regex]::Match($section, '<span class="box" style="([^"]+)"').Groups[1].Value
+        $left = 100.0 * $p.PatchBox.Left / $p.ImageWidth
+        $style | Should -Match ("left:{0}%" -f [regex]::Escape($left.ToString('0.###', [Globalization.CultureInfo]::InvariantCulture)))
+    }
+
+    It 'has links that all resolve, unit links to detail views, and prev/next/layer links in each view' {
+        $ids = [Collections.Generic.HashSet[string]]::new([string[]]@([regex]::Matches($DetailHtml, ' id="([^"]+)"') | ForEach-Object { $_.Groups[1].Value }))
+        $hrefs = @([regex]::Matches($DetailHtml, 'href="#([^"]+)"') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
+        $hrefs.Count | Should -BeGreaterThan 10
+        $hrefs | Where-Object { -not $ids.Contains($_) } | Should -BeNullOrEmpty
+        $DetailHtml | Should -Match '<figcaption><a href="#u0-0">conv1 #0</a></figcaption>'
+        $section = Get-Section $DetailHtml 'u0-1'
+        $section | Should -Match '<a class="prev" href="#u0-0">'
+        $section | Should -Match '<a class="nextlayer" href="#u1-0">'
+        $section | Should -Match '<a class="up" href="#g0-1">'
+        $DetailHtml | Should -Match '<form id="jump"'
+    }
+
+    It 'reports the scan (images, time, k) from the records and warns that 3 images are too few for a top-2' {
+        $DetailHtml | Should -Match '<th>Images scanned</th><td>3</td>'
+        $DetailHtml | Should -Match '<th>Scan time</th><td>\d+:\d\d:\d\d\.\d</td>'
+        $DetailHtml | Should -Match '<th>Top-k</th><td>2</td>'
+        $DetailHtml | Should -Match 'class="warning" id="small-dataset">Only 3 images'
+        # The geometry of the two layers shown, the full table collapsed; the filters of conv1.
+        $DetailHtml | Should -Match '<details class="all-layers"><summary>All \d+ layers</summary>'
+        $DetailHtml | Should -Match '<h2 id="filters">Filters of conv1</h2>'
+    }
+
+    It 'writes the pictures as files beside the HTML with -ExternalImages' {
+        $ExtHtml | Should -Not -Match 'data:image/'
+        $srcs = @([regex]::Matches($ExtHtml, '(src="|url\()(ext_files/[^")]+)') | ForEach-Object { $_.Groups[2].Value })
+        $srcs.Count | Should -BeGreaterThan 20
+        foreach ($src in $srcs) { Join-Path $Work $src | Should -Exist }
+        $section = Get-Section $ExtHtml 'u1-1'
+        foreach ($m in [regex]::Matches($section, '<img [^>]*src="(ext_files/[^"]+)"')) {
+            $size = Get-PictureSize ([IO.File]::ReadAllBytes((Join-Path $Work $m.Groups[1].Value)))
+            [math]::Max($size[0], $size[1]) | Should -Be 224
+        }
+        (Get-Item $ExtPath).Length | Should -BeLessThan ((Get-Item $DetailPath).Length / 4)
+    }
+
+    It 'opens a unit''s detail view by its link in headless Chromium, and the screenshot shows it' {
+        if (-not (Get-Command chromium -ErrorAction Ignore)) {
+            Set-ItResult -Skipped -Because 'chromium is not installed (build.ps1 test installs it on Debian with apt-get)'
+            return
+        }
+        $shot = Join-Path $Work 'detail.png'
+        $null = Invoke-Chromium @("--screenshot=$shot", '--window-size=1280,1000', '--virtual-time-budget=10000', "file://$DetailPath#u1-0")
+        $shot | Should -Exist
+        $px = $Pixels::Load($shot)
+        $px.DistinctColours() | Should -BeGreaterThan 200 -Because 'the view shows photos and projections'
+        # The view is alone on the page: the grid's heading is hidden, the view's own pictures load.
+        $dom = Invoke-Chromium @('--dump-dom', '--virtual-time-budget=10000', "file://$DetailPath#u1-0")
+        $dom | Should -Match 'data-shown="u1-0"'
+        Copy-Item $shot (Join-Path ([IO.Path]::GetTempPath()) 'convviz-detail-view.png') -Force
     }
 }

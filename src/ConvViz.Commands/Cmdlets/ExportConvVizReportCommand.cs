@@ -83,6 +83,24 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
     [ValidateSet("Robust", "Symmetric", "MinMax", "Absolute", IgnoreCase = true)]
     public string Normalization { get; set; } = "Robust";
 
+    /// <summary>Draw this first layer's filters (the paper's Figure 6) at the top of the report.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completion.LayerNameCompleter))]
+    public string? FilterLayer { get; set; }
+
+    /// <summary>Write the pictures as files in a folder beside the HTML (name_files) instead of embedding them.</summary>
+    [Parameter]
+    public SwitchParameter ExternalImages { get; set; }
+
+    /// <summary>Thumbnail cell side in pixels; default per layer (48 for small crops, 96 for deep layers).</summary>
+    [Parameter]
+    [ValidateRange(16, 512)]
+    public int ThumbnailSize { get; set; }
+
+    /// <summary>Embed every picture as PNG (lossless) instead of JPEG.</summary>
+    [Parameter]
+    public SwitchParameter Lossless { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -96,8 +114,8 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
     {
         foreach (var item in InputObject)
         {
-            if (item?.BaseObject is Projection or OcclusionMap or InvariancePoint) _records.Add(item.BaseObject);
-            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection, ConvViz.OcclusionMap and ConvViz.InvariancePoint records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
+            if (item?.BaseObject is Projection or OcclusionMap or InvariancePoint or Correspondence) _records.Add(item.BaseObject);
+            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection, ConvViz.OcclusionMap, ConvViz.InvariancePoint and ConvViz.Correspondence records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
                 "UnsupportedInput", ErrorCategory.InvalidType, item));
         }
     }
@@ -121,7 +139,14 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
             report = WithAnalyses(report);
             if (!ShouldProcess(_target, "Write HTML report")) return;
             WriteVerbose($"Writing '{_target}'.");
-            HtmlReport.Save(report, _target, new ReportOptions { UnitsPerPage = UnitsPerPage, Normalization = Enum.Parse<Engine.Grid.NormalizationMode>(Normalization, true) });
+            HtmlReport.Save(report, _target, new ReportOptions
+            {
+                UnitsPerPage = UnitsPerPage,
+                Normalization = Enum.Parse<Engine.Grid.NormalizationMode>(Normalization, true),
+                ExternalImages = ExternalImages,
+                ThumbnailCellSize = ThumbnailSize > 0 ? ThumbnailSize : null,
+                JpegThumbnails = !Lossless,
+            });
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -165,11 +190,33 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
             .Select(g => new ReportLayer(g.Key, g.OrderBy(u => u.Unit).ToList(),
                 $"{g.Count()} units, {string.Join(" and ", projections.FirstOrDefault(p => p.Layer == g.Key)?.Methods ?? new[] { "Deconvnet" })} projections"))
             .ToList();
-        var images = imageCount ?? projections.Select(p => p.ImagePath).Distinct(StringComparer.Ordinal).Count();
-        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, images, Elapsed, model.Name, model.Source))
+        return new ConvVizReport(Title, Metadata(projections.Select(p => p.Activation).ToList(), model, imageCount))
         {
             Geometry = GeometryTable(model),
             Layers = layers,
+            Filters = FilterLayer is { Length: > 0 } f ? ReportSections.Filters(model.Engine, f) : null,
+            InputSize = Math.Max(model.Engine.Input.Width, model.Engine.Input.Height),
+        };
+    }
+
+    // The scan's own figures when the records carry them (Get-TopActivations sets them), else what
+    // the records show; the report cmdlet's own run time is never reported as the scan's.
+    private RunMetadata Metadata(List<Activation> activations, Model model, int? imageCount)
+    {
+        var scanned = activations.Where(a => a.ScannedImages > 0).ToList();
+        int images = imageCount ?? (scanned.Count > 0 ? scanned.Max(a => a.ScannedImages) : activations.Select(a => a.ImagePath).Distinct(StringComparer.Ordinal).Count());
+        var time = activations.Select(a => a.ScanTime).FirstOrDefault(t => t is not null);
+        var at = activations.Select(a => a.ScannedAt).FirstOrDefault(t => t is not null);
+        int k = activations.Select(a => a.TopK).DefaultIfEmpty(0).Max();
+        if (k == 0 && activations.Count > 0) k = activations.Max(a => a.Rank);
+        var extra = new List<KeyValuePair<string, string>>();
+        if (Started is { } started) extra.Add(new("Run time (since -Started)", HtmlReport.FormatElapsed(DateTime.Now - started.ToLocalTime())));
+        if (scanned.Count == 0 && imageCount is null) extra.Add(new("Note", "The records carry no scan figures: 'Images scanned' counts the images that appear in them."));
+        return new RunMetadata(at ?? DateTimeOffset.Now, images, time ?? TimeSpan.Zero, model.Name, model.Source)
+        {
+            ElapsedKnown = time is not null,
+            TopK = k > 0 ? k : null,
+            Extra = extra,
         };
     }
 
@@ -240,7 +287,7 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
         }
         var first = Checkpoint[0];
         var names = Checkpoint.Select((c, i) => $"{i + 1}: {c.Name} ({c.Source})").ToList();
-        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, files.Count, Elapsed, first.Name, first.Source))
+        return new ConvVizReport(Title, new RunMetadata(DateTimeOffset.Now, files.Count, Elapsed, first.Name, first.Source) { TopK = 1 })
         {
             Geometry = GeometryTable(first),
             Evolution = new FeatureEvolution("Feature evolution: the strongest patch of each unit, per checkpoint", names,
@@ -268,7 +315,17 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
         var points = _records.OfType<InvariancePoint>().Select(p => new Engine.Analysis.InvarianceMeasurement(
             Enum.Parse<Engine.Analysis.InvarianceTransform>(p.Transform, true), p.Amount, p.Layer, p.Distance, p.Class, p.ClassName, p.Probability)).ToList();
         var charts = points.Count > 0 ? InvarianceCharts.From(points) : Array.Empty<InvarianceChart>();
-        return report with { Occlusion = report.Occlusion.Concat(occlusion).ToList(), Charts = report.Charts.Concat(charts).ToList() };
+        var correspondence = _records.OfType<Correspondence>().ToList();
+        var table = correspondence.Count == 0 ? report.Correspondence : new ReportTable(
+            new[] { "Part", "Layer", "Images", "Consistency", "± std", "Random squares", "± std", "Ratio" },
+            correspondence.Select(c => (IReadOnlyList<string>)new[]
+            {
+                c.Part, c.Layer, c.Images.ToString(System.Globalization.CultureInfo.InvariantCulture), F(c.Consistency), F(c.ConsistencyStdDev),
+                F(c.RandomConsistency), F(c.RandomStdDev), F(c.Ratio),
+            }).ToList());
+        return report with { Occlusion = report.Occlusion.Concat(occlusion).ToList(), Charts = report.Charts.Concat(charts).ToList(), Correspondence = table };
+
+        static string F(double? v) => v is double d ? d.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "";
     }
 
     private TimeSpan Elapsed => Started is { } t ? DateTime.Now - t.ToLocalTime() : _clock.Elapsed;

@@ -152,7 +152,8 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         if (result.Cancelled) return;
         WriteVerbose($"Scanned {result.ImagesScanned} images ({result.ImagesSkipped} already counted, {result.Errors.Count} unreadable) in {result.Elapsed.TotalSeconds:F1} s.");
         Model.KnowWeights(result.State.Model.WeightsSha256);
-        foreach (var a in ActivationRecords.From(result.Activations, result.State.Model, Stage, Model)) WriteObject(a);
+        var scan = (result.State.Images.Count, (TimeSpan?)result.Elapsed, (DateTimeOffset?)DateTimeOffset.Now, result.State.K);
+        foreach (var a in ActivationRecords.From(result.Activations, result.State.Model, Stage, Model, scan)) WriteObject(a);
         base.EndProcessing();
     }
 

@@ -70,7 +70,7 @@ public sealed class MergeTopActivationsCommand : ConvVizWriterCmdlet
             try { ModelResolver.For(merged.Model.Name, merged.Model.Source, merged.Model.WeightsSha256, Model, null, $"The scan state {string.Join(", ", _states)}"); }
             catch (ModelMismatchException e) { Fail(e, e.ErrorId, Model.Name); }
         }
-        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model, merged.Stage.ToString(), Model)) WriteObject(a);
+        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model, merged.Stage.ToString(), Model, (merged.Images.Count, null, null, merged.K))) WriteObject(a);
         base.EndProcessing();
     }
 }

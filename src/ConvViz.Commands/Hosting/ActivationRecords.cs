@@ -7,7 +7,9 @@ namespace ConvViz.Commands.Hosting;
 /// <summary>Engine top-k entries as pipeline records.</summary>
 internal static class ActivationRecords
 {
-    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, ModelIdentity identity, string stage, Model? model)
+    /// <param name="scan">The scan's size, time, end and k, for reports (null when unknown).</param>
+    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, ModelIdentity identity, string stage, Model? model,
+        (int Images, System.TimeSpan? Time, System.DateTimeOffset? At, int K)? scan = null)
     {
         return entries.Select(a => new Activation
         {
@@ -25,6 +27,10 @@ internal static class ActivationRecords
             InputBox = PatchBox.From(a.InputBox),
             ContentHash = a.ContentHash,
             Model = model,
+            ScannedImages = scan?.Images ?? 0,
+            ScanTime = scan?.Time,
+            ScannedAt = scan?.At,
+            TopK = scan?.K ?? 0,
         });
     }
 }

@@ -31,7 +31,11 @@ internal static class GridEntries
         var projections = recon.Select(r => p.Height > 0 && p.Width > 0 && r.Length > 0 ? FloatPlanes.Rgb(r, p.Height, p.Width) : null).ToArray();
         var position = p.Activation.Position.ToString();
         var caption = string.Create(CultureInfo.InvariantCulture, $"{System.IO.Path.GetFileName(p.ImagePath)} {p.Value:G4} {position}");
-        return SheetFiles.Item(projections, p.Patch, p.PatchWidth, p.PatchHeight, caption, p.ImagePath, p.Value, position);
+        var item = SheetFiles.Item(projections, p.Patch, p.PatchWidth, p.PatchHeight, caption, p.ImagePath, p.Value, position);
+        // Records from before crops were kept carry only the activation's field.
+        var patchBox = p.PatchBox.Width > 0 ? p.PatchBox : p.Activation.PatchBox;
+        var fieldBox = p.FieldPatchBox.Width > 0 ? p.FieldPatchBox : p.Activation.PatchBox;
+        return item with { PatchBox = patchBox.ToPixelBox(), FieldBox = fieldBox.ToPixelBox() };
     }
 
     public static void Dispose(IEnumerable<UnitEntry> units) => SheetFiles.Release(units);

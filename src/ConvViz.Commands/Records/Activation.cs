@@ -31,6 +31,14 @@ public sealed class Activation
     /// <summary>Where those weights came from ("architecture:zfnet (random, seed 1)", a file path, ...).</summary>
     public string ModelSource { get; init; } = "";
 
+    /// <summary>Images the scan that found this activation covered (0 when unknown).</summary>
+    public int ScannedImages { get; init; }
+    /// <summary>How long that scan took, and when it ended (null when unknown, e.g. after a merge).</summary>
+    public System.TimeSpan? ScanTime { get; init; }
+    public System.DateTimeOffset? ScannedAt { get; init; }
+    /// <summary>The k of the scan's top-k (0 when unknown).</summary>
+    public int TopK { get; init; }
+
     /// <summary>The model the activation belongs to (null after Merge-TopActivations without -Model).</summary>
     public Model? Model { get; init; }
 

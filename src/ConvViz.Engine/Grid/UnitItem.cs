@@ -20,4 +20,10 @@ public sealed record UnitItem(
 {
     /// <summary>One projection per method (the first is <see cref="Projection"/>).</summary>
     public IReadOnlyList<FloatPlanes?> AllProjections { get; init; } = new[] { Projection };
+
+    /// <summary>The patch's box in the original image (what the report's detail view outlines).</summary>
+    public Graph.PixelBox? PatchBox { get; init; }
+
+    /// <summary>The unit's theoretical receptive field in the original image.</summary>
+    public Graph.PixelBox? FieldBox { get; init; }
 }

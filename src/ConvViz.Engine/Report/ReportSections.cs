@@ -27,6 +27,14 @@ public static class ReportSections
         }
     }
 
+    /// <summary>The first-layer filters of a model as the report draws them (see <see cref="Projection.EffectiveFilters"/>).</summary>
+    public static ReportFilters Filters(Models.ConvModel model, string layer)
+    {
+        var spec = model.Layers.Get(layer);
+        var (weights, units, height, width) = Projection.EffectiveFilters.Of(model, spec);
+        return new ReportFilters($"Filters of {spec.Name}", weights, units, height, width);
+    }
+
     public static void Release(ConvVizReport report)
     {
         foreach (var o in report.Occlusion) o.Image.Dispose();
