@@ -5,7 +5,7 @@
 .DESCRIPTION
     build  Builds the importable module into out/ConvViz (the default task).
     test   Builds, then runs the Pester suites in tests/ and prints "N passed, N failed".
-    demo   Builds, then runs examples/Demo.ps1 on real photographs and writes a report.
+    demo   Builds, then runs examples/Invoke-Demo.ps1 on real photographs and writes a report.
     bench  Builds, then runs the benchmarks in tests/Benchmarks and prints medians and ratios.
     package  Builds, then writes the module as a PowerShell resource package (.nupkg) into
            out/packages/<runtime>/, ready for Install-PSResource from a local repository.
@@ -135,9 +135,27 @@ function Build-Module {
     } else {
         Write-Warning "No out/ConvViz/models/layers.json to copy: build this machine's module first, or -Layer completion of built-in names is empty in the $Runtime module."
     }
-    if ($Runtime -eq $HostRuntime) { Build-TestKit }
+    if ($Runtime -eq $HostRuntime) {
+        Build-TestKit
+        Copy-Pwsh
+    }
     $size = (Get-ChildItem $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum
     Write-Host ("Module: {0} ({1:N0} MB)" -f $ModuleOut, ($size / 1MB))
+}
+
+# Scheduled jobs need a pwsh that stays put. When this pwsh is the dotnet tool (its files live in
+# the NuGet cache, which a cache clean or tool update removes), copy it to out/pwsh once, to be
+# run as "dotnet out/pwsh/pwsh.dll" (examples/Register-NightlyScan.ps1 prints that line).
+function Copy-Pwsh {
+    $nugetCache = Get-NuGetRoot
+    if (-not $PSHOME.StartsWith($nugetCache, [StringComparison]::Ordinal) -or -not (Test-Path (Join-Path $PSHOME 'pwsh.dll'))) { return }
+    $target = Join-Path $Out 'pwsh'
+    $stamp = Join-Path $target 'convviz-source.txt'
+    if ((Test-Path $stamp) -and (Get-Content -Raw $stamp).Trim() -eq $PSHOME) { return }
+    Remove-Item $target -Recurse -Force -ErrorAction Ignore
+    Copy-Item $PSHOME $target -Recurse
+    Set-Content $stamp $PSHOME
+    Write-Host "pwsh for scheduled jobs: $target (run as: dotnet $target/pwsh.dll)"
 }
 
 # Independent references for the tests (ONNX Runtime, brute force), loaded into the engine's context.
@@ -190,6 +208,9 @@ $TestPackages = @(
     'python3-torch'         # PyTorch (/usr/bin/python3): reference logits, autograd, ONNX exports
     'python3-torchvision'   # torchvision's model definitions and transforms
     'python3-pil'           # Pillow: an independent image decoder
+    'python3-onnx'          # onnx: metadata_props on exported files (OnnxModels.Tests.ps1)
+    'slurm-wlm'             # a real single-node Slurm: the job-array example runs through sbatch
+    'munge'                 # Slurm's authentication daemon
 )
 
 function Install-TestPackages {
@@ -224,7 +245,7 @@ function Invoke-Demo {
     Build-Module
     $photos = if ($ImagePath) { $ImagePath } else { Install-DemoPhotos }
     $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'demo' }
-    $code = Invoke-Pwsh (Join-Path $Root 'examples/Demo.ps1') @('-ModulePath', $ModuleOut, '-ImagePath', $photos, '-OutputPath', $target)
+    $code = Invoke-Pwsh (Join-Path $Root 'examples/Invoke-Demo.ps1') @('-ModulePath', $ModuleOut, '-ImagePath', $photos, '-OutputPath', $target)
     exit $code
 }
 

@@ -182,8 +182,11 @@ $w.WriteEndElement()
 $w.WriteEndDocument()
 $w.Dispose()
 
-# Conceptual topics (about_ConvViz, about_ConvViz_Models, ...): Get-Help finds them in en-US.
-Get-ChildItem $HelpSource -Filter 'about_*.help.txt' | Copy-Item -Destination $target
+# About topics ship as plain text beside the MAML file (Get-Help about_X finds en-US/about_X.help.txt).
+foreach ($topic in Get-ChildItem $HelpSource -Filter 'about_*.help.txt') {
+    if ((Get-Content -Raw $topic.FullName) -notmatch '(?m)^TOPIC\s*$') { $problems.Add("$($topic.Name): an about topic starts with a TOPIC section") }
+    Copy-Item $topic.FullName (Join-Path $target $topic.Name) -Force
+}
 
 if ($problems.Count) {
     $problems | ForEach-Object { Write-Host "help: $_" -ForegroundColor Red }

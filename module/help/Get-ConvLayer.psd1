@@ -6,7 +6,7 @@ Get-ConvLayer returns one ConvViz.Layer record per layer of the model: its name 
 This is the table on the "What are deep ConvNets learning?" slide: why units of higher layers see larger patches.
 '@
     Parameters  = @{
-        Model = 'The model: a ConvViz.Model from Import-ConvModel, or a built-in name (resnet18 is the embedded pretrained network, zfnet, alexnet and vgg16 are random-initialised). Default resnet18.'
+        Model = 'The model: a ConvViz.Model from Import-ConvModel, the path of an ONNX file, or a built-in name (resnet18 is the embedded pretrained network; zfnet, alexnet, the vggs and the other resnets are random-initialised, see Import-ConvModel). Default resnet18.'
         Layer = 'Names or wildcard patterns of the layers to list; tab completion offers the model''s names. Default: all layers.'
     }
     Defaults    = @{ Model = 'resnet18'; Layer = 'All layers' }

@@ -15,7 +15,7 @@ Images stream in from the pipeline, grouped by -Part (a CSV with columns Path, P
         Region       = 'Where the part is in each image: X, Y, Width, Height in pixels of the original (EXIF-upright) image, as 4 integers or the text "x,y,w,h". Binds by property name.'
         Part         = 'The name of the part (for example left-eye). Images with the same part are compared with each other; give several parts in one pipeline to measure each. Binds by property name. Default "part".'
         Layer        = 'The layers to measure, names or wildcards. Default: the top layer with a C x H x W output and the last layer of the model.'
-        Model        = 'A ConvViz.Model from Import-ConvModel, or a built-in name (resnet18, zfnet, alexnet, vgg16). Default resnet18, the embedded pretrained network.'
+        Model        = 'A ConvViz.Model from Import-ConvModel, the path of an ONNX file, or a built-in name (resnet18, or an architecture of Import-ConvModel -Architecture with seed 0). Default resnet18, the embedded pretrained network.'
         Fill         = 'What covers the region: Mean (the image''s mean colour, the default), Gray (the paper''s grey square) or Zero (black).'
         RandomTrials = 'How many random placements of a square of the part''s size per image, the control (0 to 1000, default 10). 0 skips the control.'
         Seed         = 'Seeds the random placements (default 0): the same seed and input give the same result.'

@@ -20,7 +20,7 @@ Layers default to a low, a middle and the top layer of the model (its first, mid
         Range       = 'The amounts to measure: model-input pixels (Translate), factors (Scale) or degrees (Rotate). Defaults as in the description.'
         Direction   = 'For Translate: Vertical (the default), Horizontal or Both (diagonal).'
         Layer       = 'The layers to compare, names or wildcards. Default: the first, middle and last layer of the model.'
-        Model       = 'A ConvViz.Model from Import-ConvModel, or a built-in name (resnet18, zfnet, alexnet, vgg16). Default resnet18, the embedded pretrained network.'
+        Model       = 'A ConvViz.Model from Import-ConvModel, the path of an ONNX file, or a built-in name (resnet18, or an architecture of Import-ConvModel -Architecture with seed 0). Default resnet18, the embedded pretrained network.'
         Class       = 'The class whose probability is reported: an index or a class name (classifiers only). Default: the top class of the untransformed image.'
         Fill        = 'What fills the area a transform uncovers: Mean (the image''s mean colour, the default), Gray or Zero (black).'
         BatchSize   = 'How many transformed images go through the model together; bounds memory. Default 16.'

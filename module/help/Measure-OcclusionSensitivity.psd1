@@ -17,7 +17,7 @@ For each position the result holds:
         Force = 'Create the output folder when it does not exist, and replace a read-only output file.'
         Path        = 'The images, wildcards allowed. Accepts strings from the pipeline.'
         LiteralPath = 'The images, taken literally (no wildcards). Accepts FileInfo objects from Get-ChildItem by property name.'
-        Model       = 'A ConvViz.Model from Import-ConvModel, or a built-in name (resnet18, zfnet, alexnet, vgg16). Default resnet18, the embedded pretrained network.'
+        Model       = 'A ConvViz.Model from Import-ConvModel, the path of an ONNX file, or a built-in name (resnet18, or an architecture of Import-ConvModel -Architecture with seed 0). Default resnet18, the embedded pretrained network.'
         Class       = 'The class whose probability is mapped: an index or a class name (classifiers only). Default: the top class of the unoccluded image.'
         Layer       = 'The layer of the feature map whose total activation is mapped. Default: the last layer with a C x H x W output.'
         Unit        = 'The unit (channel) of -Layer. Default: the unit with the largest summed activation on the unoccluded image.'

@@ -179,9 +179,9 @@ try {
     Write-Host "Projection: top-9 of units 0..$($ProjectionUnits - 1) of $ProjectionLayer over the $ImageCount images, Invoke-Deconvolution (Deconvnet)"
     $records = @(Get-TopActivations -LiteralPath $scanImages -Model $model -Layer $ProjectionLayer -Unit (0..($ProjectionUnits - 1)) -Top 9 -BatchSize $BatchSize)
     $distinct = @($records.ImagePath | Sort-Object -Unique).Count
-    $null = $records[0..([math]::Min(8, $records.Count) - 1)] | Invoke-Deconvolution -Model $model  # warm-up
+    $null = $records[0..([math]::Min(8, $records.Count) - 1)] | Invoke-Deconvolution -Model $model -Method Deconvnet  # warm-up
     $projectionSeconds = foreach ($r in 1..$ProjectionRepetitions) {
-        $s = Measure-Seconds { $records | Invoke-Deconvolution -Model $model }
+        $s = Measure-Seconds { $records | Invoke-Deconvolution -Model $model -Method Deconvnet }
         Write-Host ("  rep {0}: {1} projections in {2:F1} s ({3:F2}/s)" -f $r, $records.Count, $s, ($records.Count / $s))
         $s
     }

@@ -28,6 +28,25 @@ public static class TinyModels
         return new ConvModel("tiny", "testkit:single-conv", g.Build(), layers, input, ModelOutputKind.Features);
     }
 
+    /// <summary>
+    /// One conv "conv1" (then ReLU) whose kernel covers the whole width x height input, so its
+    /// single output position sees everything; unit 0's weights are 1 inside the region
+    /// [top, top + regionHeight) x [left, left + regionWidth) of every channel and 0 elsewhere, so
+    /// its projection lives on exactly that region. The input is fitted like torchvision's eval
+    /// transform (shorter side to <paramref name="resizeTo"/>, centre crop).
+    /// </summary>
+    public static ConvModel RegionUnit(int width, int height, int resizeTo, int top, int left, int regionHeight, int regionWidth)
+    {
+        var g = new GraphBuilder(3, height, width);
+        var w = zeros(new long[] { 1, 3, height, width });
+        w[.., .., TensorIndex.Slice(top, top + regionHeight), TensorIndex.Slice(left, left + regionWidth)] = 1f;
+        int conv = g.Add("conv1", new Conv2dOp(w, null, new long[] { 1, 1 }, new long[] { 0, 0 }, new long[] { 1, 1 }, 1), g.Input);
+        int relu = g.Add("relu1", new ReluOp(), conv, prefix: "");
+        var layers = new LayerTable(new[] { new LayerSpec("conv1", "Conv", conv, relu, relu, Array.Empty<string>(), 3 * width * height) }, "tiny");
+        var input = new InputSpec(width, height, ResizeMode.ShorterSideThenCenterCrop, resizeTo, 1f);
+        return new ConvModel("tiny", "testkit:region-unit", g.Build(), layers, input, ModelOutputKind.Features);
+    }
+
     /// <summary>A 2-unit detector for <see cref="CorpusFactory.PlantPattern"/>'s bright plus sign: unit 0 fires on it, unit 1 on its negative.</summary>
     public static ConvModel PlusDetector(int size = 64)
     {

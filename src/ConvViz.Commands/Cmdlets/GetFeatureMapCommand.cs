@@ -54,6 +54,7 @@ public sealed class GetFeatureMapCommand : ConvVizWriterCmdlet
         {
             Model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
             _layer = Model.Engine.Layers.Get(Layer);
+            _layer.NodeFor(Enum.Parse<Stage>(Stage, true)); // a module name has no stages: refuse before any work
             if (HeatMapFolder is not null && !Directory.Exists(GetUnresolvedProviderPathFromPSPath(HeatMapFolder)))
                 throw new DirectoryNotFoundException($"Heat-map folder '{HeatMapFolder}' does not exist.");
         }

@@ -71,6 +71,11 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
     [Parameter]
     public string? StatePath { get; set; }
 
+    /// <summary>Seconds between checkpoints of -StatePath (and one at the end); 0 writes after every batch.</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int CheckpointSeconds { get; set; } = 30;
+
     [Parameter]
     [ValidatePattern(@"^\d+/\d+$")]
     public string? Shard { get; set; }
@@ -134,6 +139,11 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
+            if (e is ScanStateInUseException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateFileInUse", ErrorCategory.ResourceBusy, StatePath));
+                return;
+            }
             Fail(e, e switch { ScanStateException => "InvalidStateFile", InsufficientMemoryException => "InsufficientMemory", _ => "ScanFailed" },
                 (object?)StatePath ?? Layer);
             return;
@@ -141,7 +151,8 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         WriteProgress(new ProgressRecord(activity, "Scanning images", "Done") { RecordType = ProgressRecordType.Completed });
         if (result.Cancelled) return;
         WriteVerbose($"Scanned {result.ImagesScanned} images ({result.ImagesSkipped} already counted, {result.Errors.Count} unreadable) in {result.Elapsed.TotalSeconds:F1} s.");
-        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage, Model)) WriteObject(a);
+        Model.KnowWeights(result.State.Model.WeightsSha256);
+        foreach (var a in ActivationRecords.From(result.Activations, result.State.Model, Stage, Model)) WriteObject(a);
         base.EndProcessing();
     }
 
@@ -156,6 +167,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         AllowSameImage = AllowSameImage,
         Shard = Shard is null ? null : ShardSpec.Parse(Shard),
         StatePath = StatePath is null ? null : OutputPath(StatePath),
+        CheckpointSeconds = CheckpointSeconds,
         Decode = ImageDecodeOptions.Default with { MaxPixels = MaxPixels },
     };
 

@@ -60,9 +60,14 @@ public sealed class MergeTopActivationsCommand : ConvVizWriterCmdlet
             }, string.Join(", ", _states));
             return;
         }
-        if (Model is not null && Model.Name != merged.Model.Name)
-            WriteWarning($"The states were made with model '{merged.Model.Name}', not '{Model.Name}'.");
-        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model.Name, merged.Stage.ToString(), Model)) WriteObject(a);
+        // The records carry the state's weight identity; a -Model with other weights is refused, not attached.
+        // Without -Model, Invoke-Deconvolution finds the model with those weights or refuses.
+        if (Model is not null)
+        {
+            try { ModelResolver.For(merged.Model.Name, merged.Model.Source, merged.Model.WeightsSha256, Model, null, $"The scan state {string.Join(", ", _states)}"); }
+            catch (ModelMismatchException e) { Fail(e, e.ErrorId, Model.Name); }
+        }
+        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model, merged.Stage.ToString(), Model)) WriteObject(a);
         base.EndProcessing();
     }
 }

@@ -14,7 +14,7 @@ internal sealed record LayerTable(IReadOnlyList<LayerTable.Entry> Layers, bool C
     internal sealed record Entry(string Name, string Kind, IReadOnlyList<string> Aliases);
 
     public static LayerTable From(Model model)
-        => new(model.Engine.Layers.All.Select(l => new Entry(l.Name, l.Kind.ToString(), l.Aliases.ToList())).ToList(), model.ClassCount > 0);
+        => new(model.Engine.Layers.All.Concat(model.Engine.Layers.Modules).Select(l => new Entry(l.Name, l.Kind.ToString(), l.Aliases.ToList())).ToList(), model.ClassCount > 0);
 }
 
 /// <summary>

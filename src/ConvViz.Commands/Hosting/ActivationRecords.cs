@@ -7,10 +7,13 @@ namespace ConvViz.Commands.Hosting;
 /// <summary>Engine top-k entries as pipeline records.</summary>
 internal static class ActivationRecords
 {
-    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, string modelName, string stage, Model? model)
-        => entries.Select(a => new Activation
+    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, ModelIdentity identity, string stage, Model? model)
+    {
+        return entries.Select(a => new Activation
         {
-            ModelName = modelName,
+            ModelName = identity.Name,
+            ModelSource = identity.Source,
+            WeightsSha256 = identity.WeightsSha256,
             Layer = a.Layer,
             Stage = stage,
             Unit = a.Unit,
@@ -23,4 +26,5 @@ internal static class ActivationRecords
             ContentHash = a.ContentHash,
             Model = model,
         });
+    }
 }

@@ -18,16 +18,20 @@ internal static class GridEntries
         return list
             .GroupBy(p => (p.Layer, p.Unit))
             .OrderBy(g => layerOrder[g.Key.Layer]).ThenBy(g => g.Key.Unit)
-            .Select(g => new UnitEntry(g.Key.Layer, g.Key.Unit, g.OrderBy(p => p.Rank).ThenByDescending(p => p.Value).Select(Item).ToList()))
+            .Select(g => new UnitEntry(g.Key.Layer, g.Key.Unit, g.OrderBy(p => p.Rank).ThenByDescending(p => p.Value).Select(Item).ToList())
+            {
+                Methods = g.OrderByDescending(p => p.Methods.Length).First().Methods,
+            })
             .ToList();
     }
 
     public static UnitItem Item(Projection p)
     {
-        var projection = p.Height > 0 && p.Width > 0 ? FloatPlanes.Rgb(p.Reconstruction, p.Height, p.Width) : null;
+        var recon = p.Reconstructions.Length > 0 ? p.Reconstructions : new[] { p.Reconstruction };
+        var projections = recon.Select(r => p.Height > 0 && p.Width > 0 && r.Length > 0 ? FloatPlanes.Rgb(r, p.Height, p.Width) : null).ToArray();
         var position = p.Activation.Position.ToString();
         var caption = string.Create(CultureInfo.InvariantCulture, $"{System.IO.Path.GetFileName(p.ImagePath)} {p.Value:G4} {position}");
-        return SheetFiles.Item(projection, p.Patch, p.PatchWidth, p.PatchHeight, caption, p.ImagePath, p.Value, position);
+        return SheetFiles.Item(projections, p.Patch, p.PatchWidth, p.PatchHeight, caption, p.ImagePath, p.Value, position);
     }
 
     public static void Dispose(IEnumerable<UnitEntry> units) => SheetFiles.Release(units);

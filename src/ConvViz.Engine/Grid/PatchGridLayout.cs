@@ -10,7 +10,9 @@ namespace ConvViz.Engine.Grid;
 /// <para>A unit block is the label strip (L = LabelHeight, or 0 without labels) over the
 /// panels; with <see cref="PatchPanels.Both"/> the projection panel is on the left and the
 /// patch panel starts P_w + PanelGap to its right. Block: B_w = P_w (or 2 P_w + PanelGap),
-/// B_h = L + P_h.</para>
+/// B_h = L + P_h. With n projection panels (one per method, <see cref="PatchGridOptions.ProjectionPanels"/>)
+/// they sit side by side, PanelGap apart, left of the patch panel: B_w = n P_w + n PanelGap + P_w
+/// (Both) or n P_w + (n-1) PanelGap (Projections).</para>
 /// <para>Unit u sits at sheet column u % C, row u / C (C = min(Columns, units)); its block's
 /// origin is (Margin + col*(B_w + UnitGap), Margin + row*(B_h + UnitGap)). The sheet is
 /// 2 Margin + C B_w + (C-1) UnitGap wide and 2 Margin + R B_h + (R-1) UnitGap high.</para>
@@ -38,6 +40,8 @@ public sealed class PatchGridLayout
     public int LabelStrip { get; }
     public int PanelWidth { get; }
     public int PanelHeight { get; }
+    /// <summary>Projection panels per unit (one per method).</summary>
+    public int ProjectionPanels { get; }
     public int BlockWidth { get; }
     public int BlockHeight { get; }
     public int Width { get; }
@@ -57,7 +61,10 @@ public sealed class PatchGridLayout
         LabelStrip = o.Labels ? LabelHeight : 0;
         PanelWidth = GridColumns * CellSize + (GridColumns - 1) * CellGap;
         PanelHeight = GridRows * CellSize + (GridRows - 1) * CellGap;
-        BlockWidth = Panels == PatchPanels.Both ? 2 * PanelWidth + PanelGap : PanelWidth;
+        ProjectionPanels = Math.Max(1, o.ProjectionPanels ?? 1);
+        int n = Panels == PatchPanels.Patches ? 0 : ProjectionPanels;
+        int panelCount = n + (Panels == PatchPanels.Projections ? 0 : 1);
+        BlockWidth = panelCount * PanelWidth + (panelCount - 1) * PanelGap;
         BlockHeight = LabelStrip + PanelHeight;
         SheetColumns = Math.Min(o.Columns, units);
         SheetRows = (units + SheetColumns - 1) / SheetColumns;
@@ -102,13 +109,27 @@ public sealed class PatchGridLayout
     public bool Shows(PatchPanels panel) => Panels == PatchPanels.Both || Panels == panel;
 
     /// <summary>The cell of rank <paramref name="rank"/> (0 = strongest) of unit u in the given panel.</summary>
-    public GridRect Cell(int unit, int rank, PatchPanels panel)
+    public GridRect Cell(int unit, int rank, PatchPanels panel) => Cell(unit, rank, panel, 0);
+
+    /// <summary>The left edge of a panel, relative to its block: projection panel <paramref name="index"/>, or the patch panel.</summary>
+    public int PanelX(PatchPanels panel, int index = 0)
     {
-        if ((uint)rank >= (uint)CellsPerUnit) throw new ArgumentOutOfRangeException(nameof(rank));
         if (panel == PatchPanels.Both || !Shows(panel))
             throw new ArgumentException($"The sheet has no {panel} panel (layout {Panels}).", nameof(panel));
+        if (panel == PatchPanels.Projections)
+        {
+            if ((uint)index >= (uint)ProjectionPanels) throw new ArgumentOutOfRangeException(nameof(index), index, $"The sheet has {ProjectionPanels} projection panels.");
+            return index * (PanelWidth + PanelGap);
+        }
+        return Panels == PatchPanels.Both ? ProjectionPanels * (PanelWidth + PanelGap) : 0;
+    }
+
+    /// <summary>The cell of rank <paramref name="rank"/> in projection panel <paramref name="index"/> (or the patch panel).</summary>
+    public GridRect Cell(int unit, int rank, PatchPanels panel, int index)
+    {
+        if ((uint)rank >= (uint)CellsPerUnit) throw new ArgumentOutOfRangeException(nameof(rank));
+        int panelX = PanelX(panel, index);
         var b = Block(unit);
-        int panelX = Panels == PatchPanels.Both && panel == PatchPanels.Patches ? PanelWidth + PanelGap : 0;
         int gx = rank % GridColumns, gy = rank / GridColumns;
         return new GridRect(b.X + panelX + gx * (CellSize + CellGap), b.Y + LabelStrip + gy * (CellSize + CellGap), CellSize, CellSize);
     }

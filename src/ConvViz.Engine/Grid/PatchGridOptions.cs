@@ -24,6 +24,10 @@ public sealed record PatchGridOptions
     /// Items beyond it are not drawn; missing items leave empty cells.</summary>
     public int? CellsPerUnit { get; init; }
 
+    /// <summary>Projection panels per unit, one per method, side by side (left of the patches);
+    /// null takes the most methods any unit has (at least 1).</summary>
+    public int? ProjectionPanels { get; init; }
+
     /// <summary>Sheet colour: margins, gutters, label strips.</summary>
     public Rgb24 Background { get; init; } = new(255, 255, 255);
 

@@ -36,6 +36,11 @@ public static class SheetFiles
         return new UnitItem(projection, image, caption, imagePath, value, position);
     }
 
+    /// <summary>A grid item with one projection per method.</summary>
+    public static UnitItem Item(IReadOnlyList<FloatPlanes?> projections, byte[] patch, int patchWidth, int patchHeight,
+        string? caption, string? imagePath, double? value, string? position)
+        => Item(projections.Count > 0 ? projections[0] : null, patch, patchWidth, patchHeight, caption, imagePath, value, position) with { AllProjections = projections };
+
     /// <summary>Frees the patch images of grid entries.</summary>
     public static void Release(IEnumerable<UnitEntry> units)
     {

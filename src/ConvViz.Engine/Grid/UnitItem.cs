@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -15,4 +16,8 @@ public sealed record UnitItem(
     string? Caption = null,
     string? ImagePath = null,
     double? Value = null,
-    string? Position = null);
+    string? Position = null)
+{
+    /// <summary>One projection per method (the first is <see cref="Projection"/>).</summary>
+    public IReadOnlyList<FloatPlanes?> AllProjections { get; init; } = new[] { Projection };
+}

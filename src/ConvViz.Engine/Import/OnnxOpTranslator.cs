@@ -40,6 +40,13 @@ internal sealed partial class OnnxOpTranslator : IDisposable
         // Node 0 is the input; its example is a zero batch of one.
         _examples.Add(zeros(new[] { 1L }.Concat(graph.InputShape).ToArray()));
         _onnxOp.Add("Input");
+        // Nodes already there (the declared preprocessing) get their examples too.
+        using (no_grad())
+            for (int i = 1; i < graph.Count; i++)
+            {
+                _examples.Add(graph[i].Op.Forward(graph[i].Inputs.Select(j => _examples[j]!).ToArray(), null, i));
+                _onnxOp.Add("Preprocessing");
+            }
     }
 
     /// <summary>Starts the next file of a chain: its value names are its own, the graph and its examples carry on.</summary>

@@ -10,7 +10,10 @@ namespace ConvViz.Engine.Import;
 /// <summary>
 /// Checks a torch.save archive's pickle before anything unpickles it. A pickle may name any
 /// Python callable (GLOBAL) and call it (REDUCE); a state dict only ever names
-/// OrderedDict, the tensor rebuild functions and the storage types. PyBridge's unpickler
+/// OrderedDict, the tensor rebuild functions and the storage types. A training checkpoint
+/// around it adds only plain values (dict, list, tuple, str, int, float, bool, None, which
+/// the pickle builds with opcodes of their own; set, frozenset, bytes and bytearray, which
+/// protocol 2 builds by naming the builtin). PyBridge's unpickler
 /// (Razorvine.Pickle) does not run Python, but it does construct whatever .NET type it has
 /// registered for a name, so ConvViz refuses any other name up front, as PyTorch's
 /// weights_only loader does. The scan walks the opcodes without executing them.
@@ -23,6 +26,11 @@ internal static class StateDictPickleGuard
         "torch._utils._rebuild_tensor",
         "torch._utils._rebuild_tensor_v2",
         "torch._utils._rebuild_parameter",
+        // Plain values a checkpoint's metadata may hold, which pickle protocol 2 (torch.save's)
+        // writes as calls: sets and bytes. They build only that builtin value, as PyTorch's
+        // weights_only loader also allows.
+        "__builtin__.set", "builtins.set", "__builtin__.frozenset", "builtins.frozenset",
+        "__builtin__.bytearray", "builtins.bytearray", "_codecs.encode",
     };
 
     private static readonly HashSet<string> Storages = new(StringComparer.Ordinal)
@@ -69,7 +77,7 @@ internal static class StateDictPickleGuard
         {
             var full = module + "." + name;
             if (Allowed.Contains(full) || (module == "torch" && Storages.Contains(name))) return;
-            throw new InvalidDataException($"'{file}' is not a plain state dict: its pickle refers to Python object '{full}'. ConvViz loads only tensors saved with torch.save(model.state_dict(), path) and never constructs other objects from a file.");
+            throw new InvalidDataException($"'{file}' is not a plain state dict: its pickle refers to Python object '{full}'. ConvViz reads a state dict saved with torch.save(model.state_dict(), path), alone or in a checkpoint dict whose other entries are plain numbers, strings, lists and dicts, and never constructs other objects from a file; save that entry as a plain value, or save the state dict alone.");
         }
 
         while (i < p.Length)

@@ -31,7 +31,26 @@ public static class BatchProjector
     /// </summary>
     public static ProjectedActivation[] ProjectActivations(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets,
         ProjectionRule rule, int chunk = DefaultChunk)
+        => ProjectActivations(model, images, targets, new[] { rule }, chunk);
+
+    public static ProjectedActivation[] ProjectActivations(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets,
+        IReadOnlyList<ProjectionRule> rules, int chunk = DefaultChunk)
     {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (rules.Count == 0) throw new ArgumentException("At least one projection rule is needed.", nameof(rules));
+        return ProjectActivations(model, images, targets, _ => rules, chunk);
+    }
+
+    /// <summary>
+    /// As above, under several rules from ONE forward pass: the switches and ReLU states are
+    /// recorded once, and each chunk goes down once per rule. <see cref="ProjectedActivation.Pixels"/>
+    /// is the first rule's projection; <see cref="ProjectedActivation.ByRule"/> holds one per rule, in order.
+    /// </summary>
+    /// <param name="rulesFor">The rules for a tapped node (graph index), at least one.</param>
+    public static ProjectedActivation[] ProjectActivations(ConvModel model, Tensor images, IReadOnlyList<ProjectionTarget> targets,
+        Func<int, IReadOnlyList<ProjectionRule>> rulesFor, int chunk = DefaultChunk)
+    {
+        ArgumentNullException.ThrowIfNull(rulesFor);
         var results = new ProjectedActivation[targets.Count];
         if (targets.Count == 0) return results;
         Validate(model, images, targets);
@@ -44,6 +63,8 @@ public static class BatchProjector
         foreach (var group in targets.Select((t, i) => (t, i)).GroupBy(p => p.t.Node))
         {
             var activation = values[group.Key];
+            var rules = rulesFor(group.Key);
+            if (rules is null || rules.Count == 0) throw new ArgumentException($"No projection rule for node '{graph.Nodes[group.Key].Name}'.", nameof(rulesFor));
             foreach (var part in group.Chunk(Math.Max(1, chunk)))
             {
                 using var inner = NewDisposeScope();
@@ -51,14 +72,21 @@ public static class BatchProjector
                 using var rowsTape = tape.Select(rows);
                 var resolved = part.Select(p => Resolve(activation, p.t)).ToArray();
                 var signal = Seed(activation, rows, resolved);
-                var projected = Projector.Project(graph, group.Key, signal, rowsTape, rule).cpu();
-                var data = projected.data<float>().ToArray();
-                long size = data.Length / part.Length;
+                var byRule = new float[part.Length][][];
+                for (int k = 0; k < part.Length; k++) byRule[k] = new float[rules.Count][];
+                for (int r = 0; r < rules.Count; r++)
+                {
+                    using var step = NewDisposeScope();
+                    // A fresh copy of the seed per rule: no adjoint can leave its mark on the next rule's signal.
+                    var data = Projector.Project(graph, group.Key, signal.clone(), rowsTape, rules[r]).cpu().data<float>().ToArray();
+                    long size = data.Length / part.Length;
+                    for (int k = 0; k < part.Length; k++) byRule[k][r] = data.AsSpan((int)(k * size), (int)size).ToArray();
+                }
                 for (int k = 0; k < part.Length; k++)
                 {
                     var t = resolved[k];
                     float value = activation.dim() == 2 ? activation[t.Image, t.Unit].item<float>() : activation[t.Image, t.Unit, t.Y, t.X].item<float>();
-                    results[part[k].i] = new ProjectedActivation(data.AsSpan((int)(k * size), (int)size).ToArray(), t.Y, t.X, value);
+                    results[part[k].i] = new ProjectedActivation(byRule[k][0], t.Y, t.X, value) { ByRule = byRule[k] };
                 }
             }
         }

@@ -13,6 +13,11 @@ namespace ConvViz.Engine.Taps;
 /// </summary>
 public static class ForwardPass
 {
+    private static long _passes;
+
+    /// <summary>Forward passes run in this process so far (all graphs, all threads); tests count them.</summary>
+    public static long Passes => System.Threading.Interlocked.Read(ref _passes);
+
     public static Dictionary<int, Tensor> Run(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, SwitchTape? tape = null)
     {
         var values = Walk(graph, input, taps, tape, keepTaps: true, visit: null);
@@ -33,6 +38,7 @@ public static class ForwardPass
     private static Tensor?[] Walk(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, SwitchTape? tape, bool keepTaps, Action<int, Tensor>? visit)
     {
         if (taps.Count == 0) throw new ArgumentException("Nothing to tap.", nameof(taps));
+        System.Threading.Interlocked.Increment(ref _passes);
         int last = taps.Max();
         var needed = Ancestors(graph, taps);
         var remaining = new int[last + 1];
