@@ -128,8 +128,16 @@ function Build-Module {
     $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModuleHelp.ps1') @('-ModulePath', $ModuleOut, '-HelpSource', (Join-Path $Root 'module/help'))
     if ($code -ne 0) { throw "Help generation failed." }
     # Layer names of the built-in models for tab completion, so completing never builds a model.
-    $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
-    if ($code -ne 0) { throw "Layer table generation failed." }
+    # They need a model built, so only this machine's runtime can make them; the names are the
+    # same for every runtime, so another runtime's module takes this machine's table.
+    if ($Runtime -eq $HostRuntime) {
+        $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
+        if ($code -ne 0) { throw "Layer table generation failed." }
+    } elseif (Test-Path (Join-Path $Out 'ConvViz/models/layers.json')) {
+        Copy-Item (Join-Path $Out 'ConvViz/models/layers.json') -Destination $models
+    } else {
+        Write-Warning "No out/ConvViz/models/layers.json to copy: build this machine's module first, or -Layer completion of built-in names is empty in the $Runtime module."
+    }
     if ($Runtime -eq $HostRuntime) {
         Build-TestKit
         Copy-Pwsh

@@ -39,7 +39,7 @@ internal static class CompletionModel
     private static LayerTable? FromValue(object? value) => (value is PSObject pso ? pso.BaseObject : value) switch
     {
         Model m => LayerTable.From(m),
-        string s => LayerTables.ForName(s),
+        string s => LayerTables.ForName(s) ?? LayerTables.ForFile(Path.GetFullPath(s, CurrentDirectory())),
         object[] { Length: 1 } one => FromValue(one[0]),
         _ => null,
     };
@@ -47,7 +47,7 @@ internal static class CompletionModel
     private static LayerTable? FromExpression(Ast ast) => ast switch
     {
         VariableExpressionAst v => FromValue(VariableValue(v)),
-        StringConstantExpressionAst s => LayerTables.ForName(s.Value),
+        StringConstantExpressionAst s => FromValue(s.Value),
         CommandExpressionAst c => FromExpression(c.Expression),
         ParenExpressionAst { Pipeline: PipelineAst p } when p.PipelineElements.Count == 1 => FromUpstream(p.PipelineElements[0]),
         _ => null,

@@ -7,7 +7,7 @@ using System.Management.Automation.Language;
 
 namespace ConvViz.Commands.Completion;
 
-/// <summary>Completes -Model with the built-in model names (resnet18 is the embedded pretrained network).</summary>
+/// <summary>Completes -Model with the built-in model names (resnet18 is the embedded pretrained network), then model files.</summary>
 public sealed class ModelNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -20,6 +20,9 @@ public sealed class ModelNameCompleter : IArgumentCompleter
             var tip = name == Hosting.ModelCatalog.DefaultName ? $"{name}: the embedded ImageNet-trained network" : $"{name}: built-in architecture, random weights (seed 0)";
             yield return new CompletionResult(name, name, CompletionResultType.ParameterValue, tip);
         }
+        // -Model also takes the path of a model file (ONNX, or a state dict of a built-in architecture).
+        foreach (var file in new ModelFileCompleter().CompleteArgument(commandName, parameterName, wordToComplete, commandAst, fakeBoundParameters))
+            yield return file;
     }
 }
 

@@ -46,8 +46,11 @@ internal static class ModelCatalog
         if (!info.Exists) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         var key = $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}";
         var lazy = Files.GetOrAdd(key, _ => new Lazy<Model>(() => new Model(Import(info.FullName))));
-        try { return lazy.Value; }
+        Model model;
+        try { model = lazy.Value; }
         catch { Files.TryRemove(key, out _); throw; }
+        Completion.LayerTables.Remember(info.FullName, model); // -Layer completion for -Model <file>
+        return model;
     }
 
     private static ConvModel Import(string path)
