@@ -84,7 +84,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
         }
         if (ConvViz.Engine.Import.ArchitectureRequiredException.IsPyTorchFile(file))
             throw new ConvViz.Engine.Import.ArchitectureRequiredException(file, ConvViz.Engine.Import.StateDict.Identify(file));
-        return new Model(ConvViz.Engine.Import.OnnxImporter.Import(file));
+        return new Model(ConvViz.Engine.Import.NoConvolutionException.Require(ConvViz.Engine.Import.OnnxImporter.Import(file), file));
     }
 
     private string SingleFile(System.Collections.ObjectModel.Collection<string> paths)

@@ -42,7 +42,7 @@ internal static class ModelCatalog
             throw new Engine.Import.ArchitectureRequiredException(fullPath, Engine.Import.StateDict.Identify(fullPath),
                 $"-Model takes no architecture: load the file with Import-ConvModel -Path '{fullPath}' -Architecture <name> and pass that model.");
         var key = $"file:{fullPath}|{System.IO.File.GetLastWriteTimeUtc(fullPath).Ticks}";
-        return Cache.GetOrAdd(key, _ => new Lazy<Model>(() => new Model(Engine.Import.OnnxImporter.Import(fullPath)))).Value;
+        return Cache.GetOrAdd(key, _ => new Lazy<Model>(() => new Model(Engine.Import.NoConvolutionException.Require(Engine.Import.OnnxImporter.Import(fullPath), fullPath)))).Value;
     }
 
     public static bool TryGetCached(string name, out Model model)
