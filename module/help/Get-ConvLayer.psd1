@@ -4,6 +4,8 @@
 Get-ConvLayer returns one ConvViz.Layer record per layer of the model: its name (the names -Layer accepts everywhere, with aliases), its kind (Conv, Linear, Block, Stage), its output shape C×H×W for the model's input size (and, where a max-pool follows the layer, the pooled shape: the default view's Pooled column), the receptive field of one unit in input pixels, the jump (effective stride: the input pixels between neighbouring units), the start (where unit 0's field begins; negative inside the padding), and the number of learnable parameters.
 
 This is the table on the "What are deep ConvNets learning?" slide: why units of higher layers see larger patches.
+
+The built-in architectures also answer to torchvision's module names (features.10, classifier.4, layer2.0.bn1): -Layer features.1* lists them as Kind Module, each exactly that module's output, as a PyTorch forward hook sees it. They are not in the default listing; ConvViz's layer names keep their meaning (see Import-ConvModel).
 '@
     Parameters  = @{
         Model = 'The model: a ConvViz.Model from Import-ConvModel, the path of an ONNX file, or a built-in name (resnet18 is the embedded pretrained network; zfnet, alexnet, the vggs and the other resnets are random-initialised, see Import-ConvModel). Default resnet18.'

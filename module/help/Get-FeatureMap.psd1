@@ -9,8 +9,8 @@ Get-FeatureMap runs each image through the model and returns a ConvViz.FeatureMa
         Path          = 'Images (wildcards allowed).'
         LiteralPath   = 'Images, taken literally.'
         Model         = 'The model. Default resnet18.'
-        Layer         = 'The layer.'
-        Stage         = 'Activation (default), PreActivation or Pooled.'
+        Layer         = 'The layer: a ConvViz layer name (read at -Stage) or, in the built-in architectures, a torchvision module name (exactly that module''s output: alexnet features.10 is the conv, features.11 its ReLU).'
+        Stage         = 'Activation (default), PreActivation or Pooled. A torchvision module name takes only the default.'
         HeatMapFolder = 'Also write each image''s maps as a grid of heat maps into this folder (<image>.<layer>.png).'
     }
     Defaults    = @{ Model = 'resnet18' }

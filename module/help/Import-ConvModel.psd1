@@ -67,14 +67,11 @@ $zf | Get-ConvLayer -Layer conv*
             Remarks = 'Returns one ConvViz.Model per architecture, shown as a table with input, output kind, layer and parameter counts.'
         }
         @{
-            Title   = 'A training checkpoint, and a torchvision module name'
+            Title   = 'ConvViz''s layer conv5 beside torchvision''s modules features.10 and features.11'
             Code    = @'
-$arch = 'alexnet'
-python3 -c "import torch, torchvision; torch.save({'epoch': 3, 'state_dict': torchvision.models.$arch().state_dict()}, 'checkpoint.pth')"
-$m = Import-ConvModel -Path ./checkpoint.pth -Architecture $arch -Verbose
-$m | Get-ConvLayer -Layer conv5, features.10, features.11
+Import-ConvModel -Architecture alexnet | Get-ConvLayer -Layer conv5, features.10, features.11
 '@
-            Remarks = 'Loads the state dict from the checkpoint''s state_dict entry (the verbose output says so), then shows ConvViz''s layer conv5 beside torchvision''s modules features.10 (the convolution''s output) and features.11 (its ReLU). Needs Python with torch and torchvision.'
+            Remarks = 'conv5 is ConvViz''s layer (the convolution read after its ReLU, or before it or after its pool with -Stage); features.10 is exactly the output of torchvision''s module features.10 (the convolution) and features.11 that of its ReLU, the tensors PyTorch forward hooks on those modules see. A checkpoint such as torch.save({''epoch'': 3, ''state_dict'': model.state_dict()}, ''checkpoint.pth'') loads with Import-ConvModel -Path checkpoint.pth -Architecture alexnet -Verbose, which says that the state_dict entry was used.'
         }
     )
     Links       = @('Get-ConvLayer')

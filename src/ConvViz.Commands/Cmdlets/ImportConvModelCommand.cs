@@ -123,7 +123,7 @@ public sealed class ImportConvModelCommand : ConvVizCmdlet
         }
         if (ConvViz.Engine.Import.ArchitectureRequiredException.IsPyTorchFile(file))
             throw new ConvViz.Engine.Import.ArchitectureRequiredException(file, ConvViz.Engine.Import.StateDict.Identify(file));
-        var imported = new Model(ConvViz.Engine.Import.OnnxImporter.Import(file, ImportOptions()));
+        var imported = new Model(ConvViz.Engine.Import.NoConvolutionException.Require(ConvViz.Engine.Import.OnnxImporter.Import(file, ImportOptions()), file));
         WriteVerbose($"{file}: input {imported.Preprocessing}.");
         if (imported.Engine.Input.Convention is { Known: false })
             WriteWarning($"'{file}' declares no input preprocessing (no convviz.* metadata) and none was given, so ConvViz feeds it RGB pixels 0-255 without normalisation, stretched to {imported.InputHeight}x{imported.InputWidth}. "

@@ -55,7 +55,7 @@ internal static class ModelCatalog
 
     private static ConvModel Import(string path)
     {
-        if (!ArchitectureRequiredException.IsPyTorchFile(path)) return OnnxImporter.Import(path);
+        if (!ArchitectureRequiredException.IsPyTorchFile(path)) return NoConvolutionException.Require(OnnxImporter.Import(path), path);
         // A state dict holds only weights: it names its architecture only by fitting one exactly.
         var architecture = StateDict.ExactArchitecture(path)
             ?? throw new ArchitectureRequiredException(path, StateDict.Identify(path),

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 
 namespace ConvViz.Engine.Import;
 
@@ -13,6 +14,18 @@ public sealed class NoConvolutionException : NotSupportedException
     }
 
     public string File { get; }
+
+    /// <summary>
+    /// Returns <paramref name="model"/> if it has a convolution; otherwise disposes it and throws.
+    /// Import-ConvModel and -Model paths call this; the engine's importer does not, so single
+    /// operators can still be imported and checked on their own.
+    /// </summary>
+    public static Models.ConvModel Require(Models.ConvModel model, string file)
+    {
+        if (model.Graph.Nodes.Any(n => n.Op is Graph.Ops.Conv2dOp)) return model;
+        model.Dispose();
+        throw new NoConvolutionException(file);
+    }
 }
 
 /// <summary>A PyTorch file (state dict or checkpoint) given without the architecture it belongs to.</summary>

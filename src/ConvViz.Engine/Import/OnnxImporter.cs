@@ -56,7 +56,6 @@ public static class OnnxImporter
         var convGraph = builder.Build(output);
         try
         {
-            if (!convGraph.Nodes.Any(n => n.Op is Conv2dOp)) throw new NoConvolutionException(models[^1].Path);
             string name = options.Name ?? Path.GetFileNameWithoutExtension(models[^1].Path);
             var layers = OnnxLayerTable.Build(convGraph, name);
             var kind = options.Output ?? GuessOutput(convGraph);
