@@ -394,7 +394,8 @@ Import-Module '$((Join-Path $ModulePath 'ConvViz.psd1'))'
             # A random point in the scan, measured in images counted rather than time (a faster scan
             # must not outrun the kill): between the first batch and half the images.
             $target = Get-Random -Minimum 2 -Maximum ($KillImages.Count / 2 + 1)
-            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            # Only a safety bound: the loop ends as soon as the target is reached (a loaded machine took over 90 s for the first batch).
+            $deadline = [DateTime]::UtcNow.AddSeconds(600)
             while (-not $proc.HasExited -and [DateTime]::UtcNow -lt $deadline) {
                 $seen = 0
                 try { $seen = @((Get-Content -Raw -LiteralPath $state -ErrorAction Stop | ConvertFrom-Json).images).Count } catch { }

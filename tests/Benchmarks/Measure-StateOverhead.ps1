@@ -44,7 +44,7 @@ try {
     $sorted = @($runs.Overhead | Sort-Object)
     [pscustomobject]@{
         images = $Count; batchSize = $BatchSize; model = 'zfnet'; layer = 'conv1'; units = 16; checkpointSeconds = 30
-        overheadMedian = $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)]
+        overheadMedian = ($sorted[[int][math]::Floor(($sorted.Count - 1) / 2)] + $sorted[[int][math]::Ceiling(($sorted.Count - 1) / 2)]) / 2
         stateMB = $runs[-1].StateMB; target = 0.05; runs = @($runs)
     }
 } finally {
