@@ -49,6 +49,7 @@ Get-ChildItem $photos -File | Get-TopActivations -Model resnet18 -Layer layer1.0
             Code    = @'
 $photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 $state = Join-Path ([IO.Path]::GetTempPath()) 'convviz-example'
+Remove-Item -LiteralPath $state -Recurse -Force -ErrorAction Ignore  # start afresh: a state resumes only the same scan
 New-Item -ItemType Directory -Force $state | Out-Null
 1..2 | ForEach-Object { Get-TopActivations -Path $photos -Model resnet18 -Layer conv1 -Unit 0..3 -Shard "$_/2" -StatePath "$state/shard$_.json" | Out-Null }
 Merge-TopActivations -StatePath "$state/shard1.json", "$state/shard2.json"

@@ -19,6 +19,7 @@ Merge-TopActivations reads scan state files written by Get-TopActivations -State
             Code    = @'
 $photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 $dir = Join-Path ([IO.Path]::GetTempPath()) 'convviz-merge-example'
+Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction Ignore  # start afresh: a state resumes only the same scan
 New-Item -ItemType Directory -Force $dir | Out-Null
 1..3 | ForEach-Object { Get-TopActivations -Path $photos -Model resnet18 -Layer conv1 -Unit 0..1 -Top 2 -Shard "$_/3" -StatePath "$dir/s$_.json" | Out-Null }
 Get-ChildItem $dir -Filter 's*.json' | Merge-TopActivations -Model resnet18 -OutputStatePath "$dir/all.json"
