@@ -5,18 +5,25 @@
 .DESCRIPTION
     build  Builds the importable module into out/ConvViz (the default task).
     test   Builds, then runs the Pester suites in tests/ and prints "N passed, N failed".
-    demo   Builds, then runs examples/Demo.ps1 on real photographs and writes a report.
+    demo   Builds, then runs examples/Invoke-Demo.ps1 on real photographs and writes a report.
     bench  Builds, then runs the benchmarks in tests/Benchmarks and prints medians and ratios.
+    package  Builds, then writes the module as a PowerShell resource package (.nupkg) into
+           out/packages/<runtime>/, ready for Install-PSResource from a local repository.
     clean  Removes out/.
+
+    The module for this machine's runtime is built into out/ConvViz; -Runtime <other> builds
+    into out/<runtime>/ConvViz, so a Windows build never replaces the Linux module.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 test
 .EXAMPLE
     dotnet pwsh ./build.ps1 demo -ImagePath ~/Pictures
+.EXAMPLE
+    dotnet pwsh ./build.ps1 package -Runtime win-x64
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'bench', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'package', 'clean')]
     [string] $Task = 'build',
 
     [ValidateSet('Debug', 'Release')]
@@ -33,15 +40,20 @@ param(
     [string[]] $TestPath,
 
     # demo/bench: where outputs go.
-    [string] $OutputPath
+    [string] $OutputPath,
+
+    # bench: small sizes for a smoke run (not for quoting).
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
-$ModuleOut = Join-Path $Out 'ConvViz'
-if (-not $Runtime) { $Runtime = if ($IsWindows) { 'win-x64' } else { 'linux-x64' } }
+$HostRuntime = if ($IsWindows) { 'win-x64' } else { 'linux-x64' }
+if (-not $Runtime) { $Runtime = $HostRuntime }
+# This machine's module in out/ConvViz (what tests, demo and bench import); another runtime's beside it.
+$ModuleOut = if ($Runtime -eq $HostRuntime) { Join-Path $Out 'ConvViz' } else { Join-Path $Out "$Runtime/ConvViz" }
 
 # Libraries in the libtorch packages that nothing ConvViz runs ever loads.
 $UnusedNatives = @('libtorch_python.so', 'libshm.so', 'libjitbackend_test.so', 'libtorchbind_test.so',
@@ -103,15 +115,42 @@ function Build-Module {
     }
 
     Copy-Item (Join-Path $Root 'module/*') -Destination $ModuleOut -Recurse -Exclude 'help'
+    # Terms travel with the module: PSResourceGet wants License.txt at the root when the
+    # manifest sets RequireLicenseAcceptance (the bundled model's package requires it).
+    Copy-Item (Join-Path $Root 'LICENSE') (Join-Path $ModuleOut 'License.txt')
+    Copy-Item (Join-Path $Root 'THIRD-PARTY-NOTICES.txt') -Destination $ModuleOut
+    Copy-Item (Join-Path $Root 'licenses') -Destination $ModuleOut -Recurse
+    Copy-Item (Join-Path $Root 'docs') -Destination $ModuleOut -Recurse
     $models = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'models')
     $featurizer = Join-Path (Get-NuGetRoot) 'microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels'
     Copy-Item "$featurizer/ResNet18Onnx/ResNet18.onnx", "$featurizer/ResNetPrepOnnx/ResNetPreprocess.onnx" -Destination $models
 
     $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModuleHelp.ps1') @('-ModulePath', $ModuleOut, '-HelpSource', (Join-Path $Root 'module/help'))
     if ($code -ne 0) { throw "Help generation failed." }
-    Build-TestKit
+    # Layer names of the built-in models for tab completion, so completing never builds a model.
+    $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
+    if ($code -ne 0) { throw "Layer table generation failed." }
+    if ($Runtime -eq $HostRuntime) {
+        Build-TestKit
+        Copy-Pwsh
+    }
     $size = (Get-ChildItem $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum
     Write-Host ("Module: {0} ({1:N0} MB)" -f $ModuleOut, ($size / 1MB))
+}
+
+# Scheduled jobs need a pwsh that stays put. When this pwsh is the dotnet tool (its files live in
+# the NuGet cache, which a cache clean or tool update removes), copy it to out/pwsh once, to be
+# run as "dotnet out/pwsh/pwsh.dll" (examples/Register-NightlyScan.ps1 prints that line).
+function Copy-Pwsh {
+    $nugetCache = Get-NuGetRoot
+    if (-not $PSHOME.StartsWith($nugetCache, [StringComparison]::Ordinal) -or -not (Test-Path (Join-Path $PSHOME 'pwsh.dll'))) { return }
+    $target = Join-Path $Out 'pwsh'
+    $stamp = Join-Path $target 'convviz-source.txt'
+    if ((Test-Path $stamp) -and (Get-Content -Raw $stamp).Trim() -eq $PSHOME) { return }
+    Remove-Item $target -Recurse -Force -ErrorAction Ignore
+    Copy-Item $PSHOME $target -Recurse
+    Set-Content $stamp $PSHOME
+    Write-Host "pwsh for scheduled jobs: $target (run as: dotnet $target/pwsh.dll)"
 }
 
 # Independent references for the tests (ONNX Runtime, brute force), loaded into the engine's context.
@@ -201,6 +240,9 @@ $TestPackages = @(
     'python3-torch'         # PyTorch (/usr/bin/python3): reference logits, autograd, ONNX exports
     'python3-torchvision'   # torchvision's model definitions and transforms
     'python3-pil'           # Pillow: an independent image decoder
+    'python3-onnx'          # onnx: metadata_props on exported files (OnnxModels.Tests.ps1)
+    'slurm-wlm'             # a real single-node Slurm: the job-array example runs through sbatch
+    'munge'                 # Slurm's authentication daemon
 )
 
 function Install-TestPackages {
@@ -235,15 +277,29 @@ function Invoke-Demo {
     Build-Module
     $photos = if ($ImagePath) { $ImagePath } else { Install-DemoDataset }
     $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'demo' }
-    $code = Invoke-Pwsh (Join-Path $Root 'examples/Demo.ps1') @('-ModulePath', $ModuleOut, '-ImagePath', $photos, '-OutputPath', $target)
+    $code = Invoke-Pwsh (Join-Path $Root 'examples/Invoke-Demo.ps1') @('-ModulePath', $ModuleOut, '-ImagePath', $photos, '-OutputPath', $target)
     exit $code
 }
 
 function Invoke-Bench {
     Build-Module
     $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out 'bench' }
-    $code = Invoke-Pwsh (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') @('-ModulePath', $ModuleOut, '-OutputPath', $target)
+    # The PyTorch peer's JPEG sets are made from the demo photographs.
+    $photos = Install-DemoPhotos
+    $arguments = @('-ModulePath', $ModuleOut, '-OutputPath', $target, '-PhotoPath', $photos)
+    if ($Quick) { $arguments += '-Quick' }
+    $code = Invoke-Pwsh (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') $arguments
     exit $code
+}
+
+# One package per runtime, each in its own folder: both are called ConvViz with the same version.
+function Invoke-Package {
+    Build-Module
+    $target = if ($OutputPath) { $OutputPath } else { Join-Path $Out "packages/$Runtime" }
+    Remove-Item $target -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $target | Out-Null
+    $code = Invoke-Pwsh (Join-Path $Root 'build/New-ModulePackage.ps1') @('-ModulePath', $ModuleOut, '-DestinationPath', $target)
+    if ($code -ne 0) { throw "Packaging failed." }
 }
 
 switch ($Task) {
@@ -251,5 +307,6 @@ switch ($Task) {
     'test' { Invoke-Tests }
     'demo' { Invoke-Demo }
     'bench' { Invoke-Bench }
+    'package' { Invoke-Package }
     'clean' { Remove-Item $Out -Recurse -Force -ErrorAction Ignore; Write-Host "Removed $Out" }
 }

@@ -5,6 +5,10 @@
     The prose (synopsis, description, parameter text, examples, notes) lives in one data file
     per cmdlet under module/help; the syntax, parameter types, positions and pipeline input
     come from the built cmdlets themselves, so help never drifts from the code.
+    Default values come from the help file's Defaults table (for defaults decided at run time,
+    such as the default model) or else from the cmdlet itself: the value a parameter property
+    holds in a new instance of the cmdlet. Type names are the ones users type ([int], not
+    Nullable`1). Every module/help/about_*.help.txt is copied to en-US.
     Fails when a cmdlet has no help file, no example, or an undocumented parameter.
 #>
 [CmdletBinding()]
@@ -38,7 +42,35 @@ function Write-Description([string] $text) {
 function Get-PipelineText([bool] $byValue, [bool] $byName) {
     if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
 }
-function Write-ParameterElement($p, [string] $position, [string] $pipeline, [string] $text, [bool] $required, [bool] $full) {
+# The type as users write it: Int32 for Nullable<int>, String[] for arrays, List[String] for generics.
+function Get-TypeName([type] $type, [bool] $full) {
+    $inner = [Nullable]::GetUnderlyingType($type)
+    if ($inner) { return Get-TypeName $inner $full }
+    if ($type.IsArray) { return (Get-TypeName $type.GetElementType() $full) + '[]' }
+    if ($type.IsGenericType) {
+        $name = ($full ? $type.FullName : $type.Name) -replace '`\d+.*$', ''
+        return '{0}[{1}]' -f $name, (($type.GetGenericArguments() | ForEach-Object { Get-TypeName $_ $full }) -join ', ')
+    }
+    if ($type -eq [System.Management.Automation.SwitchParameter]) { return ($full ? $type.FullName : 'SwitchParameter') }
+    return ($full ? $type.FullName : $type.Name)
+}
+# A default as text: from the help file, else the property's value in a fresh cmdlet, else None.
+function Get-DefaultText($help, $instance, $p) {
+    if ($help['Defaults'] -and $help.Defaults.ContainsKey($p.Name)) { return [string]$help.Defaults[$p.Name] }
+    if ($p.ParameterType -eq [switch]) { return 'False' }
+    if ($null -eq $instance) { return 'None' }
+    $property = $instance.GetType().GetProperty($p.Name)
+    if (-not $property) { return 'None' }
+    $value = $property.GetValue($instance)
+    if ($null -eq $value -or ($value -is [string] -and $value -eq '')) { return 'None' }
+    if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) {
+        $items = @($value | ForEach-Object { [string]$_ })
+        return $items.Count ? ($items -join ', ') : 'None'
+    }
+    if ($value -is [double] -or $value -is [float]) { return $value.ToString([cultureinfo]::InvariantCulture) }
+    return [string]$value
+}
+function Write-ParameterElement($p, [string] $position, [string] $pipeline, [string] $text, [bool] $required, [bool] $full, [string] $default = 'None') {
     $w.WriteStartElement('parameter', $cmd)
     $w.WriteAttributeString('required', $required.ToString().ToLowerInvariant())
     $w.WriteAttributeString('position', $position)
@@ -48,11 +80,11 @@ function Write-ParameterElement($p, [string] $position, [string] $pipeline, [str
     if ($full) { Write-Description $text }
     if ($p.ParameterType -ne [switch]) {
         $w.WriteStartElement('parameterValue', $cmd); $w.WriteAttributeString('required', 'true')
-        $w.WriteString($p.ParameterType.Name); $w.WriteEndElement()
+        $w.WriteString((Get-TypeName $p.ParameterType $false)); $w.WriteEndElement()
     }
     if ($full) {
-        $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
-        $w.WriteElementString('defaultValue', $dev, 'None')
+        $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, (Get-TypeName $p.ParameterType $true)); $w.WriteEndElement()
+        $w.WriteElementString('defaultValue', $dev, $default)
     }
     $w.WriteEndElement()
 }
@@ -63,6 +95,10 @@ foreach ($command in (Get-Command -Module $module.Name -CommandType Cmdlet | Sor
     $dataFile = Join-Path $HelpSource "$($command.Name).psd1"
     if (-not (Test-Path $dataFile)) { $problems.Add("$($command.Name): no help file $dataFile"); continue }
     $help = Import-PowerShellDataFile $dataFile
+    $instance = try { [Activator]::CreateInstance($command.ImplementingType) } catch { $null }
+    foreach ($name in @($help['Defaults'] ? $help.Defaults.Keys : @())) {
+        if (-not $command.Parameters.ContainsKey($name)) { $problems.Add("$($command.Name): Defaults names unknown parameter -$name") }
+    }
     if (-not $help['Examples']) { $problems.Add("$($command.Name): no examples") }
     $parameters = $command.Parameters.Values | Where-Object { $_.Name -notin $common }
     foreach ($p in $parameters) {
@@ -99,7 +135,7 @@ foreach ($command in (Get-Command -Module $module.Name -CommandType Cmdlet | Sor
         foreach ($a in $attrs) { if ($a.Position -ge 0) { $position = $a.Position } }
         $text = if ($help.Parameters.ContainsKey($p.Name)) { $help.Parameters[$p.Name] } else { '' }
         $pipeline = Get-PipelineText ([bool]($attrs | Where-Object ValueFromPipeline)) ([bool]($attrs | Where-Object ValueFromPipelineByPropertyName))
-        Write-ParameterElement $p ($null -ne $position ? [string]$position : 'named') $pipeline $text ([bool]($attrs | Where-Object Mandatory)) $true
+        Write-ParameterElement $p ($null -ne $position ? [string]$position : 'named') $pipeline $text ([bool]($attrs | Where-Object Mandatory)) $true (Get-DefaultText $help $instance $p)
     }
     $w.WriteEndElement()
 
@@ -145,6 +181,12 @@ foreach ($command in (Get-Command -Module $module.Name -CommandType Cmdlet | Sor
 $w.WriteEndElement()
 $w.WriteEndDocument()
 $w.Dispose()
+
+# About topics ship as plain text beside the MAML file (Get-Help about_X finds en-US/about_X.help.txt).
+foreach ($topic in Get-ChildItem $HelpSource -Filter 'about_*.help.txt') {
+    if ((Get-Content -Raw $topic.FullName) -notmatch '(?m)^TOPIC\s*$') { $problems.Add("$($topic.Name): an about topic starts with a TOPIC section") }
+    Copy-Item $topic.FullName (Join-Path $target $topic.Name) -Force
+}
 
 if ($problems.Count) {
     $problems | ForEach-Object { Write-Host "help: $_" -ForegroundColor Red }

@@ -2,7 +2,7 @@
 .SYNOPSIS
     Merges the state files of a sharded Get-TopActivations scan and writes the HTML report.
 .DESCRIPTION
-    The merge step of examples/Scan-SlurmArray.sh (or any scan split with -Shard i/n). Checks
+    The merge step of examples/Submit-SlurmScan.sh (or any scan split with -Shard i/n). Checks
     that every shard's state file is there, merges them with Merge-TopActivations into
     -OutputStatePath (exactly the top-k a single scan over all the images would give), and,
     with -ReportPath, writes the HTML report with Export-ConvVizReport, which projects every
@@ -22,9 +22,12 @@ param(
     [string] $OutputStatePath = (Join-Path $StateFolder 'merged.json'),
     [string] $ReportPath,
     [string] $Title = 'ConvViz scan',
+    # The model the shards were scanned with (a built-in name or a model file); the report projects through it.
+    [string] $Model = 'resnet18',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/ConvViz')
 )
 $ErrorActionPreference = 'Stop'
+$PSStyle.OutputRendering = 'PlainText'
 try {
     $manifest = if (Test-Path (Join-Path $ModulePath 'ConvViz.psd1')) { Join-Path $ModulePath 'ConvViz.psd1' } else { 'ConvViz' }
     Import-Module $manifest -Verbose:$false
@@ -38,15 +41,15 @@ try {
     }
     if (-not $states) { throw "No shard states in $StateFolder." }
     $records = @(Merge-TopActivations -StatePath $states -OutputStatePath $OutputStatePath)
-    Write-Host "Merged $($states.Count) shards into $OutputStatePath ($($records.Count) records)."
+    Write-Information -InformationAction Continue "Merged $($states.Count) shards into $OutputStatePath ($($records.Count) records)."
     if ($ReportPath) {
         $dir = Split-Path -Parent $ReportPath
         if ($dir) { New-Item -ItemType Directory -Force $dir | Out-Null }
-        Export-ConvVizReport -StatePath $OutputStatePath -Path $ReportPath -Title $Title
-        Write-Host "Wrote $ReportPath."
+        Export-ConvVizReport -StatePath $OutputStatePath -Model $Model -Path $ReportPath -Title $Title
+        Write-Information -InformationAction Continue "Wrote $ReportPath."
     }
 }
 catch {
-    Write-Error $_ -ErrorAction Continue
+    [Console]::Error.WriteLine("FAILED $(($_.FullyQualifiedErrorId -split ',')[0]): $($_.Exception.Message)")
     exit 1
 }

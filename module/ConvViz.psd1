@@ -27,12 +27,22 @@
         'Measure-Correspondence'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Get-TopActivation')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('deep-learning', 'cnn', 'visualization', 'deconvnet', 'torchsharp')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags                     = @('deep-learning', 'cnn', 'visualization', 'deconvnet', 'torchsharp', 'zeiler-fergus', 'PSEdition_Core', 'Linux', 'Windows')
+            LicenseUri               = 'https://opensource.org/licenses/MIT'
+            # The bundled ResNet-18 comes from Microsoft.ML.DnnImageFeaturizer.ResNet18, whose
+            # package requires license acceptance; License.txt and THIRD-PARTY-NOTICES.txt ship here.
+            RequireLicenseAcceptance = $true
+            ReleaseNotes             = @'
+0.1.0: first release. Top-k activations over a dataset (resumable, shardable), deconvnet,
+guided backprop and gradient projections, patch and filter grids, occlusion sensitivity,
+invariance and correspondence measures, self-contained HTML reports. Built-in zfnet,
+alexnet, vgg16 and resnet18 (embedded pretrained ResNet-18), ONNX and PyTorch state dicts.
+Tested on Linux x64 (CPU); the Windows x64 build is untested (see README, Platforms).
+'@
         }
     }
 }

@@ -14,11 +14,11 @@ BeforeAll {
     $script:Key = { '{0}|{1}|{2}|{3:R}|{4}|{5}|{6}|{7}' -f $_.Layer, $_.Unit, $_.Rank, $_.Value, $_.ImagePath, $_.Position.Y, $_.Position.X, $_.ContentHash }
 }
 
-Describe 'Scan-Parallel.ps1' {
+Describe 'Invoke-ParallelScan.ps1' {
     It 'merges its shards to exactly the records of a single scan' {
         $state = Join-Path $TestDrive 'parallel'
         $merged = Join-Path $state 'merged.json'
-        $records = @(& (Join-Path $Examples 'Scan-Parallel.ps1') -Path $Photos -Layer conv1, layer1 -Unit 0..3 -Top 3 -ShardCount 2 `
+        $records = @(& (Join-Path $Examples 'Invoke-ParallelScan.ps1') -Path $Photos -Layer conv1, layer1 -Unit 0..3 -Top 3 -ShardCount 2 `
                 -StateFolder $state -OutputStatePath $merged -ModulePath $ModulePath)
         $single = @(Get-ChildItem $Photos -File | Get-TopActivations -Layer conv1, layer1 -Unit 0..3 -Top 3)
 
@@ -31,7 +31,7 @@ Describe 'Scan-Parallel.ps1' {
     }
 }
 
-Describe 'New-ScheduledReport.ps1' {
+Describe 'Invoke-ScanJob.ps1' {
     It 'adds only images modified since -Since and reports every image in the state' {
         $out = Join-Path $TestDrive 'scheduled'
         $statePath = Join-Path $out 'state.json'
@@ -40,13 +40,15 @@ Describe 'New-ScheduledReport.ps1' {
         # Top 4 of 4 images: every image is in every unit's top-k, so the report must name each. Two photos are old; the first run takes everything modified since 2000, i.e. only the new ones.
         $old = (Get-Date).AddYears(-30)
         foreach ($n in $Names[0..1]) { (Get-Item (Join-Path $Photos $n)).LastWriteTime = $old }
-        $first = & (Join-Path $Examples 'New-ScheduledReport.ps1') @common -Since ([datetime]'2000-01-01')
-        $first.FullName | Should -Be $report
+        $null = & (Join-Path $Examples 'Invoke-ScanJob.ps1') @common -Since ([datetime]'2000-01-01')
+        $LASTEXITCODE | Should -Be 0
+        $report | Should -Exist
         $counted = (Get-Content $statePath -Raw | ConvertFrom-Json).images.path | Split-Path -Leaf
         @($counted | Sort-Object) | Should -Be @($Names[2..3] | Sort-Object)
 
         # Without -Since the old ones join; the report covers all four.
-        $null = & (Join-Path $Examples 'New-ScheduledReport.ps1') @common
+        $null = & (Join-Path $Examples 'Invoke-ScanJob.ps1') @common
+        $LASTEXITCODE | Should -Be 0
         $counted = (Get-Content $statePath -Raw | ConvertFrom-Json).images.path | Split-Path -Leaf
         @($counted | Sort-Object) | Should -Be @($Names | Sort-Object)
         $report | Should -Exist
@@ -55,21 +57,24 @@ Describe 'New-ScheduledReport.ps1' {
         foreach ($layer in 'conv1', 'layer1') { $html | Should -Match ([regex]::Escape($layer)) }
 
         # Nothing new since now: no scan, the report is rewritten from the state as it is.
-        $again = & (Join-Path $Examples 'New-ScheduledReport.ps1') @common -Since (Get-Date).AddMinutes(1)
-        $again.FullName | Should -Be $report
+        Remove-Item $report
+        $null = & (Join-Path $Examples 'Invoke-ScanJob.ps1') @common -Since (Get-Date).AddMinutes(1)
+        $LASTEXITCODE | Should -Be 0
+        $report | Should -Exist
         (Get-Content $statePath -Raw | ConvertFrom-Json).images.Count | Should -Be $Names.Count
     }
 }
 
-Describe 'Register-NightlyScan.ps1 and Scan-SlurmArray.sh' {
-    It 'prints a cron line that runs New-ScheduledReport.ps1 with the state file' -Skip:$IsWindows {
-        $line = & (Join-Path $Examples 'Register-NightlyScan.ps1') -ImagePath $Photos -StatePath (Join-Path $TestDrive 's.json') -ReportPath (Join-Path $TestDrive 'r.html') -At '03:15' 6>$null
-        $line | Should -Match '^15 3 \* \* \* flock -n '
-        $line | Should -Match 'New-ScheduledReport\.ps1'
-        $line | Should -Match ([regex]::Escape((Join-Path $TestDrive 's.json')))
-    }
-    It 'is valid bash' -Skip:(-not (Get-Command bash -ErrorAction Ignore)) {
-        & bash -n (Join-Path $Examples 'Scan-SlurmArray.sh')
+Describe 'Shipped scripts' {
+    It 'is valid bash: Submit-SlurmScan.sh' -Skip:(-not (Get-Command bash -ErrorAction Ignore)) {
+        & bash -n (Join-Path $Examples 'Submit-SlurmScan.sh')
         $LASTEXITCODE | Should -Be 0
+    }
+    It 'uses approved verbs and no Write-Host' {
+        $approved = (Get-Verb).Verb
+        foreach ($f in Get-ChildItem $Examples -File) {
+            ($f.BaseName -split '-')[0] | Should -BeIn $approved -Because $f.Name
+            if ($f.Extension -eq '.ps1') { (Get-Content -Raw $f.FullName) | Should -Not -Match 'Write-Host' -Because $f.Name }
+        }
     }
 }

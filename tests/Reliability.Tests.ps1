@@ -383,7 +383,7 @@ Describe 'Faults: kills, corrupt states, full disks, out of memory' {
         Set-Content -LiteralPath $script -Value @"
 Import-Module '$((Join-Path $ModulePath 'ConvViz.psd1'))'
 `$files = Get-Content -LiteralPath '$list'
-`$null = Get-TopActivations -LiteralPath `$files -Model alexnet -Layer conv1, conv2 -Top 3 -BatchSize 2 -Device cpu -StatePath '$state'
+`$null = Get-TopActivations -LiteralPath `$files -Model alexnet -Layer conv1, conv2 -Top 3 -BatchSize 2 -Device cpu -StatePath '$state' -CheckpointSeconds 0
 "@
         $cmd = Get-PwshCommand
         $psi = [Diagnostics.ProcessStartInfo]::new($cmd[0])
@@ -427,13 +427,13 @@ Import-Module '$((Join-Path $ModulePath 'ConvViz.psd1'))'
         switch ($Case) {
             'corrupt' { $b = $bytes.Clone(); for ($i = 10; $i -lt $b.Length; $i += 7) { $b[$i] = 0x7B }; [IO.File]::WriteAllBytes($state, $b) }
             'truncated' { [IO.File]::WriteAllBytes($state, $bytes[0..($bytes.Length / 2)]) }
-            'future-version' { [IO.File]::WriteAllText($state, ([Text.Encoding]::UTF8.GetString($bytes) -replace '"version":1,', '"version":2,')) }
+            'future-version' { [IO.File]::WriteAllText($state, ([Text.Encoding]::UTF8.GetString($bytes) -replace '"version":\d+,', '"version":99,')) }
         }
         $before = [IO.File]::ReadAllBytes($state)
         $err = { Get-TopActivations -LiteralPath $KillImages @KillArgs -StatePath $state -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'InvalidStateFile,*'
         $err.Exception.Message | Should -BeLike "*$Case.json*"
-        if ($Case -eq 'future-version') { $err.Exception.Message | Should -BeLike '*version 2*newer ConvViz*' ; $script:FutureMessage = $err.Exception.Message }
+        if ($Case -eq 'future-version') { $err.Exception.Message | Should -BeLike '*version 99*newer ConvViz*' ; $script:FutureMessage = $err.Exception.Message }
         [Convert]::ToBase64String([IO.File]::ReadAllBytes($state)) | Should -Be ([Convert]::ToBase64String($before))
         @(Get-ChildItem -LiteralPath $TestDrive -Filter ".$Case.json.*.tmp" -Force).Count | Should -Be 0
     }

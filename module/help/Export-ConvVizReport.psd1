@@ -12,14 +12,16 @@ Input: ConvViz.Projection records from the pipeline; or -StatePath, scan states 
 The file is written atomically (temporary file, then rename).
 '@
     Parameters  = @{
+        NoClobber = 'Refuse to replace an existing output file (error OutputExists); by default an existing file is replaced.'
+        Force = 'Create the output folder when it does not exist, and replace a read-only output file.'
         InputObject  = 'ConvViz.Projection records.'
         StatePath    = 'Scan state files of Get-TopActivations; their activations are projected with -Method.'
         Path         = 'The HTML file to write.'
-        Model        = 'The model, for the geometry table and for projecting a state. Default: the records'' model.'
+        Model        = 'The model, for the geometry table and for projecting a state: a ConvViz.Model, a built-in name or a model file path. Its weights must be those of the records or state (ModelMismatch otherwise). Default: the records'' model, or the model of this session with their weights.'
         Checkpoint   = 'Several models (for example checkpoints of one training run) for the feature-evolution view.'
         ImagePath    = 'The images to scan for the feature-evolution view (a folder or a file).'
-        Layer        = 'Layers for the feature-evolution view.'
-        Unit         = 'Units for the feature-evolution view. Default: all.'
+        Layer        = 'Layers for the feature-evolution view; with -StatePath, only these layers of the scan. Default: all.'
+        Unit         = 'Units for the feature-evolution view; with -StatePath, only these units. Default: all.'
         Title        = 'The report''s title.'
         Started      = 'When the whole run began: adds its run time to the metadata, beside the scan time the records carry.'
         Method       = 'Projection method(s) for -StatePath and -Checkpoint: Deconvnet, GuidedBackprop or Gradient, or several side by side. Default: per layer, from the graph (see Invoke-Deconvolution).'
@@ -31,13 +33,14 @@ The file is written atomically (temporary file, then rename).
         Normalization = 'How projections are scaled for display: Robust (default), Symmetric, MinMax or Absolute, as for Export-PatchGrid.'
         PassThru     = 'Return the written file as a FileInfo.'
     }
+    Defaults    = @{ Model = 'The records'' model' }
     Inputs      = @(@{ Type = 'ConvViz.Projection'; Description = 'Projections from Invoke-Deconvolution.' })
     Outputs     = 'With -PassThru, the FileInfo of the report.'
     Examples    = @(
         @{
             Title   = 'A report for two layers'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 Get-TopActivations -Path $photos -Layer conv1, layer2.0.conv1 -Unit 0..3 -Top 4 | Invoke-Deconvolution |
     Export-ConvVizReport -Path (Join-Path ([IO.Path]::GetTempPath()) 'report.html') -Title 'Two layers' -PassThru
 '@

@@ -6,25 +6,28 @@ Every pixel of the original image takes the value of the grid cell its centre fa
 The file is written atomically (a temporary file renamed over the target), as PNG or JPEG by its extension.
 '@
     Parameters  = @{
+        NoClobber = 'Refuse to replace an existing output file (error OutputExists); by default an existing file is replaced.'
+        Force = 'Create the output folder when it does not exist, and replace a read-only output file.'
         InputObject = 'A ConvViz.OcclusionMap from Measure-OcclusionSensitivity.'
         Path        = 'Where to write the heat map (.png, .jpg or .jpeg). {0} in the path becomes the image''s file name without extension, so a pipeline of several maps writes one file each.'
         Map         = 'Which map: Probability (of the chosen class), Activation (of the chosen feature map), TopClass (the most probable class index) or Distance (feature extractors). Default Probability for classifiers, Distance for feature extractors.'
         Overlay     = 'Blend the heat map over the image instead of drawing it alone.'
         Alpha       = 'The weight of the heat map colours in the overlay, 0 to 1. Default 0.5.'
     }
+    Defaults    = @{ Map = 'Probability (classifiers), Distance (feature extractors)' }
     Inputs      = @(@{ Type = 'ConvViz.OcclusionMap'; Description = 'Occlusion maps from Measure-OcclusionSensitivity.' })
     Outputs     = 'A System.IO.FileInfo for each file written.'
-    Notes       = 'Correspondence analysis (the paper''s section 4.3) is Measure-Correspondence. Honours -WhatIf and -Confirm. Writing the same file twice in one pipeline is an error (HeatMapPathReused); use {0} in -Path.'
+    Notes       = 'Honours -WhatIf and -Confirm. Writing the same file twice in one pipeline is an error (HeatMapPathReused); use {0} in -Path.'
     Examples    = @(
         @{
             Title   = 'One heat map per photo'
             Code    = @'
-$photos = $env:CONVVIZ_PHOTOS ?? './photos'
-Get-ChildItem $photos -Filter 'c*.png' | Select-Object -First 2 |
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+Get-ChildItem $photos -Filter 'c*.jpg' | Select-Object -First 2 |
   Measure-OcclusionSensitivity -Model zfnet -PatchSize 64 -Stride 56 |
   Export-HeatMap -Path (Join-Path ([IO.Path]::GetTempPath()) '{0}-occlusion.png') -Overlay
 '@
-            Remarks = 'Writes <photo>-occlusion.png for each photo, the probability of its top class drawn over it.'
+            Remarks = 'Writes chelsea-occlusion.png and coffee-occlusion.png to the temporary folder: each photo with the probability of its top class drawn over it.'
         }
     )
     Links       = @('Measure-OcclusionSensitivity')

@@ -10,6 +10,8 @@ A ConvViz.FeatureMap record (from Get-FeatureMap) is drawn as a grid of heat map
 The file is written to a temporary file beside the target and renamed over it, so a failure never leaves a half-written sheet and an earlier file stays intact.
 '@
     Parameters  = @{
+        NoClobber = 'Refuse to replace an existing output file (error OutputExists); by default an existing file is replaced.'
+        Force = 'Create the output folder when it does not exist, and replace a read-only output file.'
         InputObject   = 'ConvViz.Projection records (or one ConvViz.FeatureMap).'
         Path          = 'The sheet to write: .png, .jpg or .jpeg.'
         Columns       = 'Units per row. Default 4.'
@@ -24,7 +26,7 @@ The file is written to a temporary file beside the target and renamed over it, s
         @{
             Title   = 'The top-9 of 8 units of a layer, as one sheet'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 $sheet = Join-Path ([IO.Path]::GetTempPath()) 'layer1.png'
 Get-ChildItem $photos -File | Get-TopActivations -Layer layer1.0.conv2 -Unit 0..7 |
     Invoke-Deconvolution | Export-PatchGrid -Path $sheet -Columns 4 -PassThru

@@ -10,24 +10,25 @@ Get-ConvModelOutput fits each image to the model's input (its size and preproces
         Top         = 'Classes per image for classifiers. Default 5.'
         BatchSize   = 'Images per forward pass. Default 16.'
     }
+    Defaults    = @{ Model = 'resnet18' }
     Inputs      = @(@{ Type = 'System.String'; Description = 'Image paths.' })
     Outputs     = 'ConvViz.Prediction or ConvViz.FeatureVector records.'
     Examples    = @(
         @{
             Title   = 'Nearest neighbours by cosine similarity of the pretrained features'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 $v = Get-ChildItem $photos -File | Get-ConvModelOutput
-$left = $v | Where-Object { $_.ImagePath -like '*motorcycle_left*' }
+$left = $v | Where-Object { $_.ImagePath -like '*chelsea*' }
 $v | Where-Object { $_ -ne $left } | Sort-Object { -$left.CosineSimilarity($_) } | Select-Object -First 3 ImagePath, @{ n = 'Similarity'; e = { $left.CosineSimilarity($_) } }
 '@
-            Remarks = 'The right-hand motorcycle comes first.'
+            Remarks = 'Ranks the other sample photos by how close their 512 pretrained features are to the cat''s; on a folder of your own photos (Get-ChildItem ~/Pictures -File), the nearest ones show the same kind of object.'
         }
         @{
             Title   = 'Class probabilities of a classifier'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
-Get-ConvModelOutput -Path (Join-Path $photos 'chelsea.png') -Model (Import-ConvModel -Architecture alexnet) -Top 3
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+Get-ConvModelOutput -Path (Join-Path $photos 'chelsea.jpg') -Model (Import-ConvModel -Architecture alexnet) -Top 3
 '@
             Remarks = 'With random weights the classes mean nothing; load a state dict with Import-ConvModel -Path alexnet.pth -Architecture alexnet for real ones.'
         }

@@ -11,17 +11,21 @@ Without -Method each layer gets its default from the graph below the unit: Decon
 
 -Crop Field (the default) cuts the projection and the patch to the unit's theoretical receptive field. -Crop Effective cuts both to the smallest box (by area) inside the field that holds -CropMass (default 0.95) of the projection's absolute mass (summed over channels; the first method's projection), grown around its centre to at least -MinCropSize model-input pixels a side (default 32, never beyond the field), and mapped back to original-image pixels through the resize and crop (edges outward). Deep fields cover the whole input; the effective box shows the part of the photo that drives the unit. InputBox and PatchBox are the box shown (model-input and original pixels), FieldInputBox and FieldPatchBox the theoretical field, CropShare the share of mass inside.
 
+Records carry the identity of the weights they came from (WeightsSha256). A record is projected only through those weights: the -Model given (refused with ModelMismatch if its weights differ), the model the record carries, or a model of this session with the same weights; a scan of a seeded, .pth or ONNX model is never projected through the built-in seed-0 weights, and the error says which model to pass. Records that went through Export-Csv/Import-Csv, Export-Clixml/Import-Clixml or a job bind by property name.
+
+Projections are written as soon as they are computed (a chunk of at most 32 requests of one image at a time), with progress (records done of total, rate); Ctrl+C stops before the next chunk, and memory stays bounded whatever the number of records.
+
 A Projection carries the activation, the reconstruction cropped to the unit's receptive field (Reconstruction: 3 x Height x Width floats, RGB, unnormalised; -IncludeFull adds FullReconstruction over the whole model input) and the matching crop of the original image (Patch, PatchHeight x PatchWidth x 3 bytes). Display scaling is done by Export-PatchGrid. Records of one image share one forward pass; images are processed -BatchSize at a time.
 '@
     Parameters  = @{
-        InputObject    = 'ConvViz.Activation records, usually from Get-TopActivations.'
+        InputObject    = 'ConvViz.Activation records, usually from Get-TopActivations, or objects with their properties (from Import-Csv, Import-Clixml, Receive-Job).'
         Path           = 'Images to project activations of (wildcards allowed), with -Layer and -Unit.'
         LiteralPath    = 'Images, taken literally.'
         Layer          = 'The layer of the unit (with -Path).'
         Unit           = 'The unit or units (with -Path).'
         Position       = 'The feature-map position y, x (with -Path). Default: the unit''s strongest position in each image.'
         Stage          = 'Activation (default), PreActivation or Pooled (with -Path).'
-        Model          = 'The model. Default: the model the records carry, or resnet18.'
+        Model          = 'The model: a ConvViz.Model, a built-in name or a model file path (ONNX, or a state dict of a built-in). Its weights must be the records''. Default: the records'' own model, or the model of this session with their weights.'
         Method         = 'Deconvnet, GuidedBackprop or Gradient, or several (one forward pass). Default: per layer, from the graph (see the description).'
         Crop           = 'Field (default): the theoretical receptive field. Effective: the smallest box holding -CropMass of the projection''s absolute mass.'
         CropMass       = 'With -Crop Effective: the share of the projection''s absolute mass the box holds, 0.01 to 1. Default 0.95.'
@@ -30,13 +34,14 @@ A Projection carries the activation, the reconstruction cropped to the unit's re
         IncludeFull    = 'Also return the projection over the whole model input (FullReconstruction).'
         BatchSize      = 'Images per forward pass. Default 8.'
     }
+    Defaults    = @{ Model = 'The records'' model, else resnet18' }
     Inputs      = @(@{ Type = 'ConvViz.Activation'; Description = 'Top activations.' })
     Outputs     = 'ConvViz.Projection records.'
     Examples    = @(
         @{
             Title   = 'Project the top activations of a few units'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
 Get-TopActivations -Path $photos -Layer layer2.0.conv1 -Unit 0..1 -Top 3 | Invoke-Deconvolution
 '@
             Remarks = 'Six projections: three per unit, each with its patch.'
@@ -44,8 +49,8 @@ Get-TopActivations -Path $photos -Layer layer2.0.conv1 -Unit 0..1 -Top 3 | Invok
         @{
             Title   = 'One image, one unit, guided backprop'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
-Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer3 -Unit 5 -Method GuidedBackprop |
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.jpg') -Layer layer3 -Unit 5 -Method GuidedBackprop |
     Select-Object Layer, Unit, Value, Height, Width, Peak
 '@
             Remarks = 'Projects unit 5 of layer3 at its strongest position in the photo.'
@@ -53,11 +58,21 @@ Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer3 -Unit
         @{
             Title   = 'Both methods side by side, cut to the effective receptive field'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
-Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer4 -Unit 7 -Method Deconvnet, GuidedBackprop -Crop Effective |
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.jpg') -Layer layer4 -Unit 7 -Method Deconvnet, GuidedBackprop -Crop Effective |
     Select-Object Methods, Value, InputBox, PatchBox, FieldPatchBox, CropShare
 '@
             Remarks = 'One forward pass, two projections; the patch is the part of the photo holding 95% of the projection, not the whole photo.'
+        }
+        @{
+            Title   = 'Records saved as CSV, projected later'
+            Code    = @'
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+$csv = Join-Path ([IO.Path]::GetTempPath()) 'top.csv'
+Get-TopActivations -Path $photos -Layer layer1 -Unit 0 -Top 2 | Export-Csv -LiteralPath $csv
+Import-Csv -LiteralPath $csv | Invoke-Deconvolution | Select-Object Layer, Unit, Rank, ImagePath
+'@
+            Remarks = 'The rows bind by property name; their WeightsSha256 finds the pretrained resnet18.'
         }
     )
     Links       = @('Get-TopActivations', 'Export-PatchGrid')

@@ -13,9 +13,11 @@ For each position the result holds:
 -HeatMapPath draws the Probability map (Distance for feature extractors) over the image, at the image's size; Export-HeatMap draws any of the maps.
 '@
     Parameters  = @{
+        NoClobber = 'Refuse to replace an existing output file (error OutputExists); by default an existing file is replaced.'
+        Force = 'Create the output folder when it does not exist, and replace a read-only output file.'
         Path        = 'The images, wildcards allowed. Accepts strings from the pipeline.'
         LiteralPath = 'The images, taken literally (no wildcards). Accepts FileInfo objects from Get-ChildItem by property name.'
-        Model       = 'A ConvViz.Model from Import-ConvModel, or a built-in name (resnet18, zfnet, alexnet, vgg16). Default resnet18, the embedded pretrained network.'
+        Model       = 'A ConvViz.Model from Import-ConvModel, the path of an ONNX file, or a built-in name (resnet18, or an architecture of Import-ConvModel -Architecture with seed 0). Default resnet18, the embedded pretrained network.'
         Class       = 'The class whose probability is mapped: an index or a class name (classifiers only). Default: the top class of the unoccluded image.'
         Layer       = 'The layer of the feature map whose total activation is mapped. Default: the last layer with a C x H x W output.'
         Unit        = 'The unit (channel) of -Layer. Default: the unit with the largest summed activation on the unoccluded image.'
@@ -25,6 +27,7 @@ For each position the result holds:
         BatchSize   = 'How many occluded copies go through the model together; bounds memory. Default 32.'
         HeatMapPath = 'Also draws the map over the image and saves it here (.png or .jpg). {0} in the path becomes the image''s file name without extension, for one file per image. Honours -WhatIf.'
     }
+    Defaults    = @{ Model = 'resnet18'; Class = 'The top class of the unoccluded image'; Layer = 'The last layer with a C x H x W output'; Unit = 'The unit with the largest summed activation' }
     Inputs      = @(@{ Type = 'System.String'; Description = 'Image paths (by value, or by property name: FullName, PSPath, LiteralPath).' })
     Outputs     = 'One ConvViz.OcclusionMap per image: ImagePath, ModelName, Class and ClassName, BaselineProbability, Layer, Unit, BaselineActivation, Rows, Cols, PatchSize, Stride, Fill, the maps Probability, TopClass, Activation and Distance as [row, col] arrays, and Cells.'
     Notes       = 'Correspondence analysis (the paper''s section 4.3, Table 1) is Measure-Correspondence. Errors: ImageReadFailed (per image, the message names the file and the reason), InvalidClass, LayerNotFound, InvalidOcclusionSettings (terminating), OcclusionFailed, HeatMapWriteFailed.'
@@ -32,7 +35,7 @@ For each position the result holds:
         @{
             Title   = 'Where ZFNet looks in a photo'
             Code    = @'
-$photo = Join-Path ($env:CONVVIZ_PHOTOS ?? './photos') 'chelsea.png'
+$photo = Join-Path (Get-Module ConvViz).ModuleBase 'Samples/chelsea.jpg'
 Measure-OcclusionSensitivity -Path $photo -Model zfnet -PatchSize 48 -Stride 32 -Fill Gray
 '@
             Remarks = 'Occludes a 7 x 7 grid of positions with a grey 48-pixel square and returns the map of the top class''s probability, the top class per position and the activation of the strongest conv5 map.'
@@ -40,7 +43,7 @@ Measure-OcclusionSensitivity -Path $photo -Model zfnet -PatchSize 48 -Stride 32 
         @{
             Title   = 'A heat map over the image'
             Code    = @'
-$photo = Join-Path ($env:CONVVIZ_PHOTOS ?? './photos') 'chelsea.png'
+$photo = Join-Path (Get-Module ConvViz).ModuleBase 'Samples/chelsea.jpg'
 $map = Measure-OcclusionSensitivity -Path $photo -Model zfnet -Layer conv3 -PatchSize 64 -Stride 56
 $map | Export-HeatMap -Path (Join-Path ([IO.Path]::GetTempPath()) 'chelsea-conv3.png') -Map Activation -Overlay
 '@

@@ -32,12 +32,27 @@ param(
     [string] $ProjectionLayer = 'layer3',
     [ValidateRange(1, 512)] [int] $ProjectionUnits = 64,
     [ValidateRange(1, 20)] [int] $ProjectionRepetitions = 2,
+    # Images of the state-writing overhead measurement (with against without -StatePath); 0 skips it.
+    [ValidateRange(0, 1000000)] [int] $StateImageCount = 20000,
+    # Streaming projection: units x top of layer1 records (64 x 36 = 2,304), projected in a fresh pwsh.
+    [int] $StreamUnits = 64,
+    [int] $StreamTop = 36,
+    # Which parts run: Peer = ConvViz against the PyTorch script (issue 15); Engine = the
+    # throughput, memory and projection-cost sections (issues 4 and 5); All = both.
+    [ValidateSet('All', 'Peer', 'Engine')] [string] $Section = 'All',
+    # Real photographs the peer's JPEG sets are made from (build.ps1 passes the demo photos).
+    [string] $PhotoPath = (Join-Path $PSScriptRoot '../../out/photos'),
+    # Cached peer data (weights, JPEG sets): made once, reused by later runs.
+    [string] $DataPath = (Join-Path $PSScriptRoot '../../out/bench-data'),
+    [ValidateRange(16, 10000)] [int] $PeerImageCount = 320,
+    [ValidateRange(1, 1000)] [int] $CameraImageCount = 64,
     [switch] $Quick
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 if ($Quick) {
-    $Repetitions = 2; $ImageCount = 32; $MemorySizes = @(50, 200); $ResNetMemorySizes = @(); $ProjectionUnits = 8; $ProjectionRepetitions = 1
+    $Repetitions = 2; $ImageCount = 32; $MemorySizes = @(50, 200); $ResNetMemorySizes = @(); $ProjectionUnits = 8; $ProjectionRepetitions = 1; $StateImageCount = 500; $StreamUnits = 8; $StreamTop = 4
+    $PeerImageCount = 32; $CameraImageCount = 4
 }
 $ModulePath = (Resolve-Path $ModulePath).Path
 $KitPath = (Resolve-Path $KitPath).Path
@@ -99,7 +114,54 @@ $seconds = $clock.Elapsed.TotalSeconds
     }
 }
 
+# Projects StreamUnits x StreamTop records in a fresh pwsh: time to the first record out of
+# Invoke-Deconvolution, total time, and the peak resident set while projecting.
+function Measure-ProjectionStream([string] $Folder) {
+    $script = @'
+$ErrorActionPreference = 'Stop'
+function Get-Peak {
+    if (Test-Path /proc/self/status) { return [long](((Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }) -split '\s+')[1]) * 1024 }
+    return [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+}
+Import-Module '@MODULE@'
+$model = Import-ConvModel -Device cpu
+$files = @(Get-ChildItem -LiteralPath '@FOLDER@' -File | Sort-Object Name | ForEach-Object FullName)
+$records = @(Get-TopActivations -LiteralPath $files -Model $model -Layer layer1 -Unit (0..(@UNITS@ - 1)) -Top @TOP@ -BatchSize 16)
+[GC]::Collect()
+$before = Get-Peak
+$clock = [Diagnostics.Stopwatch]::StartNew()
+$script:first = -1.0; $script:n = 0
+$records | Invoke-Deconvolution -Model $model | ForEach-Object { if ($script:n -eq 0) { $script:first = $clock.Elapsed.TotalSeconds }; $script:n++ }
+$seconds = $clock.Elapsed.TotalSeconds
+'RESULT ' + (@{ records = $records.Count; projected = $script:n; images = @($records.ImagePath | Sort-Object -Unique).Count; first = $script:first; seconds = $seconds; peakBefore = $before; peak = (Get-Peak) } | ConvertTo-Json -Compress)
+'@
+    $text = $script.Replace('@MODULE@', (Join-Path $ModulePath 'ConvViz.psd1')).Replace('@FOLDER@', $Folder).Replace('@UNITS@', "$StreamUnits").Replace('@TOP@', "$StreamTop")
+    $cmd = Get-PwshCommand
+    $rest = @($cmd | Select-Object -Skip 1)
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($text))
+    $lines = & $cmd[0] @rest -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object ToString
+    $line = $lines | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
+    if ($LASTEXITCODE -ne 0 -or -not $line) { throw "Projection stream child failed:`n$($lines -join "`n")" }
+    $r = $line.Substring(7) | ConvertFrom-Json
+    [ordered]@{
+        records = [int]$r.records; projected = [int]$r.projected; images = [int]$r.images
+        secondsToFirstRecord = [math]::Round($r.first, 2); seconds = [math]::Round($r.seconds, 1)
+        recordsPerSecond = [math]::Round($r.projected / $r.seconds, 2)
+        peakBeforeMB = [math]::Round($r.peakBefore / 1MB, 1); peakMB = [math]::Round($r.peak / 1MB, 1)
+    }
+}
+
+. (Join-Path $PSScriptRoot 'PeerBenchmark.ps1')
+$loadBefore = Get-LoadAverage
+$peer = $null
+$rows = @()
 try {
+  if ($Section -in 'All', 'Peer') {
+    $peer = Invoke-PeerBenchmark
+    $rows += $peer.Rows
+  }
+  $throughput = $null; $memory = @(); $growth = @(); $projection = $null; $runs = @(); $stateOverhead = $null; $stream = $null
+  if ($Section -in 'All', 'Engine') {
     $model = Import-ConvModel -Device cpu
     $engine = $model.GetEngine()
     Write-Host ("ConvViz benchmarks: model {0} ({1}), batch {2}, {3} repetitions, {4} cores" -f $model.Name, $model.Source, $BatchSize, $Repetitions, [Environment]::ProcessorCount) -ForegroundColor Cyan
@@ -201,8 +263,19 @@ try {
         runsSeconds = @($projectionSeconds)
     }
 
+    # ---- Issue 14: state-writing overhead of a large scan ------------------------------------
+    $stateOverhead = if ($StateImageCount) {
+        & (Join-Path $PSScriptRoot 'Measure-StateOverhead.ps1') -ModulePath $ModulePath -KitPath $KitPath -Count $StateImageCount -WorkPath (Join-Path $work 'state')
+    }
+
+    # ---- Issue 14: Invoke-Deconvolution streams (time to first record, peak RSS) ---------------
+    $streamCount = [math]::Max($StreamTop + 4, [int]($StreamTop * 4 / 3))
+    Write-Host "Projection stream: $($StreamUnits * $StreamTop) layer1 records over $streamCount images, fresh pwsh"
+    $null = $Corpus::Noise((Join-Path $work 'stream'), $streamCount, 3, 64, 160)
+    $stream = Measure-ProjectionStream (Join-Path $work 'stream')
+
     # ---- Report --------------------------------------------------------------------------------
-    $rows = @(
+    $rows += @(
         [pscustomobject]@{ Measure = "Bare forward ($($model.Name), batch $BatchSize, $ImageCount img, median of $Repetitions)"; Value = '{0:F2} img/s' -f $throughput.bareImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Engine scan, -Layer * all units'; Value = '{0:F2} img/s' -f $throughput.engineScanImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Get-TopActivations -Layer * all units'; Value = '{0:F2} img/s' -f $throughput.cmdletScanImagesPerSecond; Target = '' }
@@ -222,22 +295,39 @@ try {
         [pscustomobject]@{ Measure = 'Forward-pass equivalents per projection (vs batch 1)'; Value = '{0:F2}' -f $projection.equivalentsVsBatch1; Target = '<= 3' }
         [pscustomobject]@{ Measure = "Forward-pass equivalents per projection (vs batch $BatchSize per image)"; Value = '{0:F2}' -f $projection.equivalentsVsBatchedForward; Target = '<= 3' }
     )
+    if ($stateOverhead) {
+        $rows += [pscustomobject]@{ Measure = "State-writing overhead, $($stateOverhead.images) images, -StatePath vs none (zfnet conv1, median)"; Value = '{0:P1}' -f $stateOverhead.overheadMedian; Target = '< 5%' }
+    }
+    $rows += @(
+        [pscustomobject]@{ Measure = "Invoke-Deconvolution stream: time to first record ($($stream.records) records, $($stream.images) images)"; Value = '{0:F2} s' -f $stream.secondsToFirstRecord; Target = '' }
+        [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: total'; Value = '{0:F1} s ({1:F2} records/s)' -f $stream.seconds, $stream.recordsPerSecond; Target = '' }
+        [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: peak RSS (before projecting)'; Value = '{0} MB ({1} MB)' -f $stream.peakMB, $stream.peakBeforeMB; Target = '' }
+    )
+  }
+    $loadAfter = Get-LoadAverage
     $table = $rows | Format-Table -AutoSize -Wrap | Out-String -Width 160
     Write-Host $table
 
     $result = [ordered]@{
         date = (Get-Date).ToString('o'); machine = [ordered]@{ os = [Environment]::OSVersion.VersionString; cores = [Environment]::ProcessorCount; pwsh = $PSVersionTable.PSVersion.ToString() }
-        throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection
+        loadAverage = [ordered]@{ before = $loadBefore; after = $loadAfter }
+        peer = $(if ($peer) { $peer.Result } else { $null })
+        throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection; stateOverhead = $stateOverhead; projectionStream = $stream
         seconds = [math]::Round($total.Elapsed.TotalSeconds, 1)
     }
     $result | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath (Join-Path $OutputPath 'results.json') -Encoding utf8NoBOM
-    $md = @("# ConvViz benchmarks", '', "$($result.date), $($result.machine.cores) cores, $($result.machine.os), pwsh $($result.machine.pwsh); model $($model.Name) ($($model.Source)).", '',
+    $md = @("# ConvViz benchmarks", '', "$($result.date), $($result.machine.cores) cores, $($result.machine.os), pwsh $($result.machine.pwsh); load average $loadBefore before, $loadAfter after.", '',
         '| Measure | Value | Target |', '|---|---|---|')
     $md += $rows | ForEach-Object { "| $($_.Measure) | $($_.Value) | $($_.Target) |" }
-    $md += @('', 'Per-repetition throughput:', '', '| Rep | Bare img/s | Engine scan img/s | Get-TopActivations img/s | Engine ratio | Cmdlet ratio |', '|---|---|---|---|---|---|')
-    $md += $runs | ForEach-Object { '| {0} | {1:F2} | {2:F2} | {3:F2} | {4:F3} | {5:F3} |' -f $_.Repetition, $_.BareImagesPerSecond, $_.EngineScanImagesPerSecond, $_.CmdletScanImagesPerSecond, $_.EngineRatio, $_.CmdletRatio }
+    if ($peer) { $md += @('') + $peer.Markdown }
+    if ($runs) {
+        $md += @('', 'Per-repetition throughput:', '', '| Rep | Bare img/s | Engine scan img/s | Get-TopActivations img/s | Engine ratio | Cmdlet ratio |', '|---|---|---|---|---|---|')
+        $md += $runs | ForEach-Object { '| {0} | {1:F2} | {2:F2} | {3:F2} | {4:F3} | {5:F3} |' -f $_.Repetition, $_.BareImagesPerSecond, $_.EngineScanImagesPerSecond, $_.CmdletScanImagesPerSecond, $_.EngineRatio, $_.CmdletRatio }
+    }
     $md | Set-Content -LiteralPath (Join-Path $OutputPath 'results.md') -Encoding utf8NoBOM
     Write-Host ("Wrote {0} and results.md in {1:F0} s." -f (Join-Path $OutputPath 'results.json'), $total.Elapsed.TotalSeconds) -ForegroundColor Cyan
+    # Tab-completion latency (issue 17), in its own fresh pwsh; completion.json and completion.md beside these.
+    & (Join-Path $PSScriptRoot 'Measure-Completion.ps1') -ModulePath $ModulePath -OutputPath $OutputPath
 }
 finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore

@@ -69,8 +69,7 @@ public static class AnalysisFixtures
         long jump = vertical ? field.Y.Jump : field.X.Jump;
         if (shift % jump != 0) throw new ArgumentException($"Shift {shift} is not a multiple of layer '{layer}''s jump {jump}.");
         using var scope = NewDisposeScope();
-        using var image = ImageDecoder.Decode(path);
-        var fitted = ImageFitter.Fit(image, spec);
+        var fitted = ImageFitter.Load(path, spec);
         var x = tensor(fitted.Pixels, new long[] { 1, 3, spec.Height, spec.Width });
         var f = ForwardPass.Run(model.Graph, x, new[] { node })[node].to_type(ScalarType.Float64);
         var b = ForwardPass.Run(model.Graph, zeros_like(x), new[] { node })[node].to_type(ScalarType.Float64);

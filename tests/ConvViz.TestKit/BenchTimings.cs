@@ -60,8 +60,7 @@ public static class BenchTimings
     /// </summary>
     public static double ForwardOnly(ConvModel model, string path, int batch, int repetitions)
     {
-        using var image = ImageDecoder.Decode(path);
-        var fitted = ImageFitter.Fit(image, model.Input);
+        var fitted = ImageFitter.Load(path, model.Input);
         using var scope = NewDisposeScope();
         var one = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width);
         var input = one.expand(batch, -1, -1, -1).contiguous().to(model.Device);
@@ -75,6 +74,42 @@ public static class BenchTimings
             if (r > 0) times.Add(clock.Elapsed.TotalSeconds);
         }
         return Median(times);
+    }
+
+    /// <summary>
+    /// Where a single thread's time per image goes before the forward pass, in seconds per image
+    /// (medians over the files): read+hash, ImageSharp's full JPEG decode (the old path), the
+    /// engine's decode for the input (libjpeg-turbo, DCT-reduced when large), its fit, and both together.
+    /// </summary>
+    public static Dictionary<string, double> DecodeBreakdown(string[] paths, InputSpec spec)
+    {
+        var read = new List<double>(); var imageSharp = new List<double>(); var decode = new List<double>(); var fit = new List<double>(); var both = new List<double>();
+        var buffer = new float[3 * spec.Width * spec.Height];
+        foreach (var p in paths)
+        {
+            var c = Stopwatch.StartNew();
+            var source = ImageSource.Read(p);
+            read.Add(c.Elapsed.TotalSeconds);
+            c.Restart();
+            using (var old = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(source.Bytes)) { }
+            imageSharp.Add(c.Elapsed.TotalSeconds);
+            c.Restart();
+            using (var d = ImageDecoder.DecodeFor(source, null, spec))
+            {
+                decode.Add(c.Elapsed.TotalSeconds);
+                c.Restart();
+                ImageFitter.FitInto(d, spec, buffer);
+                fit.Add(c.Elapsed.TotalSeconds);
+            }
+            c.Restart();
+            ImageFitter.LoadInto(source, spec, null, buffer);
+            both.Add(c.Elapsed.TotalSeconds);
+        }
+        return new Dictionary<string, double>
+        {
+            ["readHash"] = Median(read), ["imageSharpDecode"] = Median(imageSharp), ["engineDecode"] = Median(decode),
+            ["engineFit"] = Median(fit), ["engineLoad"] = Median(both),
+        };
     }
 
     /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>
@@ -111,7 +146,7 @@ public static class BenchProjection
     public static double Project(ConvModel model, string[] paths, string layer, int units, int chunk)
     {
         using var scope = NewDisposeScope();
-        var planes = paths.Select(p => { using var img = ImageDecoder.Decode(p); return ImageFitter.Fit(img, model.Input).Pixels; }).ToArray();
+        var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
         var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
         int node = model.Layers.Get(layer).NodeFor(Stage.Activation);
         var targets = new List<ConvViz.Engine.Projection.ProjectionTarget>();

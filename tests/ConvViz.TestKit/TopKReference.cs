@@ -37,8 +37,7 @@ public static class TopKReference
             FittedImage fitted;
             try
             {
-                using var img = ImageDecoder.Decode(paths[pi]);
-                fitted = ImageFitter.Fit(img, model.Input);
+                fitted = ImageFitter.Load(paths[pi], model.Input);
             }
             catch (ImageReadException) { continue; }
             using var scope = NewDisposeScope();

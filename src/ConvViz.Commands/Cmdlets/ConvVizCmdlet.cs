@@ -25,7 +25,33 @@ public abstract class ConvVizCmdlet : PSCmdlet
 
     /// <summary>An error record for an engine failure, with its category inferred from the exception.</summary>
     protected static ErrorRecord ErrorFor(Exception e, string errorId, object? target)
-        => new(e, errorId, CategoryOf(e), target);
+    {
+        var record = new ErrorRecord(e, errorId, CategoryOf(e), target);
+        // .NET appends " (Parameter 'options')" and "Actual value was ..." to argument exceptions:
+        // the user sees the message alone (the exception itself is kept for scripts).
+        var clean = CleanMessage(e);
+        if (clean != e.Message) record.ErrorDetails = new ErrorDetails(clean);
+        return record;
+    }
+
+    internal static string CleanMessage(Exception e)
+    {
+        if (e is not ArgumentException a || a.ParamName is null) return e.Message;
+        var message = e.Message;
+        int cut = message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        var suffix = $" (Parameter '{a.ParamName}')";
+        if (message.EndsWith(suffix, StringComparison.Ordinal)) message = message[..^suffix.Length];
+        cut = message.IndexOf(Environment.NewLine + "Actual value was", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        return message;
+    }
+
+    /// <summary>True under -WhatIf (or $WhatIfPreference): nothing may be written, not even a probe.</summary>
+    protected bool WhatIfRequested
+        => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
+            ? LanguagePrimitives.IsTrue(w)
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
     protected void Fail(Exception e, string errorId, object? target) => ThrowTerminatingError(ErrorFor(e, errorId, target));
 
@@ -37,7 +63,7 @@ public abstract class ConvVizCmdlet : PSCmdlet
         LayerNotFoundException => ErrorCategory.ObjectNotFound,
         FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
         UnauthorizedAccessException => ErrorCategory.PermissionDenied,
-        InvalidDataException => ErrorCategory.InvalidData,
+        InvalidDataException or Engine.TopK.ScanStateException => ErrorCategory.InvalidData,
         NotSupportedException or NotImplementedException => ErrorCategory.NotImplemented,
         OperationCanceledException => ErrorCategory.OperationStopped,
         ArgumentOutOfRangeException => ErrorCategory.InvalidArgument,
@@ -55,17 +81,52 @@ public abstract class ConvVizCmdlet : PSCmdlet
     {
         try
         {
-            var target = GetUnresolvedProviderPathFromPSPath(path);
+            var target = OutputPath(path);
             if (image) Hosting.GridEntries.EnsureImageExtension(target);
-            Hosting.StateFiles.EnsureWritable(target);
+            if (!WhatIfRequested) Hosting.StateFiles.EnsureWritable(target);
             return target;
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is UnauthorizedAccessException or DirectoryNotFoundException or IOException ? "OutputNotWritable" : "InvalidOutputPath", path);
+            Fail(e, OutputErrorId(e, e is UnauthorizedAccessException or DirectoryNotFoundException or IOException ? "OutputNotWritable" : "InvalidOutputPath"), path);
             throw;
         }
     }
+
+    /// <summary>-NoClobber of the cmdlets that write files (ConvVizWriterCmdlet); false elsewhere.</summary>
+    protected virtual bool NoClobberOutput => false;
+
+    /// <summary>-Force of the cmdlets that write files: create a missing folder, replace a read-only file.</summary>
+    protected virtual bool ForceOutput => false;
+
+    /// <summary>
+    /// The one place an output path is resolved. Output paths are literal: wildcard characters
+    /// would otherwise end up in a file name ("f*.png"), so they are refused unless escaped
+    /// with a backtick. -NoClobber refuses an existing file; -Force creates the folder.
+    /// </summary>
+    protected string OutputPath(string path)
+    {
+        if (WildcardPattern.ContainsWildcardCharacters(path))
+            throw new ArgumentException($"Output path '{path}' contains wildcard characters (*, ?, [ or ]); output paths are literal. Use a name without them, or escape them with a backtick (`[).");
+        var target = GetUnresolvedProviderPathFromPSPath(WildcardPattern.Unescape(path));
+        if (NoClobberOutput && (File.Exists(target) || Directory.Exists(target)))
+            throw new OutputExistsException($"Output '{target}' already exists and -NoClobber is set; choose another path or drop -NoClobber.");
+        if (ForceOutput)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(target));
+            if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
+            {
+                WriteVerbose($"Creating folder '{dir}' (-Force).");
+                Directory.CreateDirectory(dir);
+            }
+            if (File.Exists(target) && File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly))
+                File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
+        }
+        return target;
+    }
+
+    /// <summary>"OutputExists" for -NoClobber refusals, <paramref name="fallback"/> for any other output error.</summary>
+    protected static string OutputErrorId(Exception e, string fallback) => e is OutputExistsException ? "OutputExists" : fallback;
 
     /// <summary>Writes a file the cmdlet produced as the FileSystem provider's item (for -PassThru).</summary>
     protected void WriteFileItem(string path)
@@ -94,8 +155,8 @@ public abstract class ConvVizCmdlet : PSCmdlet
     /// the input's file name without extension, so one pipeline can write one file per image.
     /// </summary>
     protected string OutputPathFor(string pattern, string inputPath)
-        => GetUnresolvedProviderPathFromPSPath(pattern.Contains("{0}", StringComparison.Ordinal)
-            ? pattern.Replace("{0}", Path.GetFileNameWithoutExtension(inputPath), StringComparison.Ordinal)
+        => OutputPath(pattern.Contains("{0}", StringComparison.Ordinal)
+            ? pattern.Replace("{0}", WildcardPattern.Escape(Path.GetFileNameWithoutExtension(inputPath)), StringComparison.Ordinal)
             : pattern);
 
     /// <summary>Resolves -Path (wildcards) or -LiteralPath to provider paths of existing items.</summary>
@@ -119,4 +180,26 @@ public abstract class ConvVizCmdlet : PSCmdlet
             foreach (var r in resolved) yield return r;
         }
     }
+}
+
+/// <summary>An output file exists and -NoClobber forbids replacing it (ErrorId OutputExists).</summary>
+public sealed class OutputExistsException : IOException
+{
+    public OutputExistsException(string message) : base(message) { }
+}
+
+/// <summary>The cmdlets that write files: -NoClobber and -Force, applied by <see cref="ConvVizCmdlet.OutputPath"/>.</summary>
+public abstract class ConvVizWriterCmdlet : ConvVizCmdlet
+{
+    /// <summary>Refuse to replace an existing file.</summary>
+    [Parameter]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Create the output's folder when it is missing, and replace a read-only file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool NoClobberOutput => NoClobber;
+
+    protected override bool ForceOutput => Force;
 }

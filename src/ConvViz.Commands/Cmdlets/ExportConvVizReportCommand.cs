@@ -20,7 +20,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Export, "ConvVizReport", DefaultParameterSetName = RecordSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportConvVizReportCommand : ConvVizCmdlet
+public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
 {
     private const string RecordSet = "Records";
     private const string StateSet = "State";
@@ -41,6 +41,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     [Parameter(ParameterSetName = RecordSet)]
     [Parameter(ParameterSetName = StateSet)]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     /// <summary>Checkpoints of one network (feature evolution, the paper's Figure 4).</summary>
@@ -50,11 +51,14 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
     public string ImagePath { get; set; } = "";
 
+    /// <summary>Evolution: the layers to show. State: only these layers of the scan (default: all).</summary>
     [Parameter(ParameterSetName = EvolutionSet, Mandatory = true)]
+    [Parameter(ParameterSetName = StateSet)]
     [ArgumentCompleter(typeof(Completion.LayerNameCompleter))]
     public string[] Layer { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = EvolutionSet)]
+    [Parameter(ParameterSetName = StateSet)]
     [UnitRange]
     public int[]? Unit { get; set; }
 
@@ -118,18 +122,23 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
 
     protected override void EndProcessing()
     {
+        // Asked first: under -WhatIf nothing is projected, rendered or written.
+        if (!ShouldProcess(_target, "Write HTML report")) return;
         ConvVizReport? report = null;
         var units = new List<UnitEntry>();
         try
         {
+            WriteVerbose($"Building the report from {ParameterSetName switch { StateSet => "scan states", EvolutionSet => "checkpoints", _ => $"{_records.Count} records" }}.");
             report = ParameterSetName switch
             {
                 StateSet => FromState(units),
                 EvolutionSet => Evolution(units),
                 _ => FromRecords(_records.OfType<Projection>().ToList(), Model, units, null),
             };
+            WriteVerbose($"Adding the analyses; {units.Count} unit grids drawn.");
             report = WithAnalyses(report);
             if (!ShouldProcess(_target, "Write HTML report")) return;
+            WriteVerbose($"Writing '{_target}'.");
             HtmlReport.Save(report, _target, new ReportOptions
             {
                 UnitsPerPage = UnitsPerPage,
@@ -141,7 +150,15 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is IOException or UnauthorizedAccessException ? "WriteFailed" : "ReportFailed", _target);
+            Fail(e, e switch
+            {
+                ModelMismatchException m => m.ErrorId,
+                Engine.Models.LayerNotFoundException => "LayerNotFound",
+                ArgumentOutOfRangeException => "UnitOutOfRange",
+                ScanStateException => "InvalidStateFile",
+                IOException or UnauthorizedAccessException => "WriteFailed",
+                _ => "ReportFailed",
+            }, _target);
             return;
         }
         finally
@@ -155,11 +172,19 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
 
     private ConvVizReport FromRecords(List<Projection> projections, Model? model, List<UnitEntry> owned, int? imageCount)
     {
-        model ??= projections.Select(p => p.Activation.Model).FirstOrDefault(m => m is not null)
-            ?? (projections.Count > 0 ? ModelCatalog.Get(projections[0].Activation.ModelName) : ModelCatalog.Get(ModelCatalog.DefaultName));
+        // Every projection must come from the weights whose geometry the report shows.
+        if (projections.Count == 0) model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
+        foreach (var group in projections.GroupBy(p => (p.Activation.WeightsSha256, p.Activation.Model)))
+        {
+            var first = group.First().Activation;
+            var resolved = ModelResolver.For(first, model, $"Projection '{group.First()}'");
+            if (model is null) model = resolved;
+            else if (resolved != model && resolved.WeightsSha256 != model.WeightsSha256)
+                throw new ModelMismatchException($"The projections come from several models ('{model.Name}' and '{resolved.Name}', other weights); one report shows one model's: filter them with Where-Object, or report each with its own -Model.");
+        }
         var entries = GridEntries.From(projections);
         owned.AddRange(entries);
-        var order = model.Engine.Layers.All.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        var order = model!.Engine.Layers.All.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var layers = entries.GroupBy(u => u.Layer)
             .OrderBy(g => order.TryGetValue(g.Key, out var i) ? i : int.MaxValue)
             .Select(g => new ReportLayer(g.Key, g.OrderBy(u => u.Unit).ToList(),
@@ -199,10 +224,29 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
     {
         var states = StatePath.Select(p => ScanStateFile.Load(GetUnresolvedProviderPathFromPSPath(p))).ToList();
         var state = states.Count == 1 ? states[0] : ScanState.Merge(states);
-        var model = Model ?? ModelCatalog.Get(state.Model.Name);
-        if (ModelIdentity.Of(model.Engine).WeightsSha256 != state.Model.WeightsSha256)
-            throw new ArgumentException($"The scan state was made with other weights than model '{model.Name}' has; pass the scan's model with -Model.");
-        var activations = ActivationRecords.From(state.ToActivations(), model.Name, state.Stage.ToString(), model).ToList();
+        var model = ModelResolver.For(state.Model.Name, state.Model.Source, state.Model.WeightsSha256, Model, null, $"The scan state {string.Join(", ", StatePath)}");
+        var activations = ActivationRecords.From(state.ToActivations(), state.Model, state.Stage.ToString(), model).ToList();
+        if (Layer.Length > 0)
+        {
+            var scanned = activations.Select(a => a.Layer).Distinct(StringComparer.Ordinal).ToList();
+            var wanted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in Layer)
+            {
+                var canonical = model.Engine.Layers.Get(name).Name;
+                if (!scanned.Contains(canonical))
+                    throw new Engine.Models.LayerNotFoundException(name, $"{model.Name} (scan state)", Array.Empty<string>(), scanned);
+                wanted.Add(canonical);
+            }
+            activations = activations.Where(a => wanted.Contains(a.Layer)).ToList();
+        }
+        if (Unit is { Length: > 0 })
+        {
+            var units = new HashSet<int>(Unit);
+            var missing = Unit.Where(u => !activations.Any(a => a.Unit == u)).ToList();
+            if (missing.Count > 0)
+                throw new ArgumentOutOfRangeException(nameof(Unit), $"Unit {string.Join(", ", missing)} is not in the scan state for {(Layer.Length > 0 ? "layer " + string.Join(", ", Layer) : "any layer")}.");
+            activations = activations.Where(a => units.Contains(a.Unit)).ToList();
+        }
         var projections = Project(model, activations);
         return FromRecords(projections, model, owned, state.Images.Count);
     }
@@ -214,7 +258,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
         var byRequest = requests.Zip(activations).GroupBy(x => x.First).ToDictionary(g => g.Key, g => new Queue<Activation>(g.Select(x => x.Second)));
         var result = new List<Projection>();
         foreach (var p in ImageProjector.Run(model.Engine, requests, rule,
-                     badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken))
+                     badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), cancellationToken: StopToken, keepFull: false))
         {
             result.Add(ProjectionRecords.From(p, byRequest[p.Request].Dequeue(), includeFull: false));
             WriteProgress(new ProgressRecord(3, "Projecting for the report", $"{result.Count} of {requests.Count}") { PercentComplete = 100 * result.Count / Math.Max(1, requests.Count) });
@@ -233,7 +277,7 @@ public sealed class ExportConvVizReportCommand : ConvVizCmdlet
             var scan = new ActivationScanner(model.Engine, new ScanOptions { Layers = Layer, Units = Unit, K = 1, Device = model.Engine.DeviceName })
                 .Scan(files, p => WriteProgress(GetTopActivationsCommand.ProgressFor(p, 4)),
                     e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)), StopToken);
-            var activations = ActivationRecords.From(scan.Activations, model.Name, "Activation", model).ToList();
+            var activations = ActivationRecords.From(scan.Activations, scan.State.Model, "Activation", model).ToList();
             foreach (var entry in GridEntries.From(Project(model, activations)))
             {
                 owned.Add(entry);

@@ -12,10 +12,11 @@ namespace ConvViz.Commands.Cmdlets;
 /// <summary>Draws a model's first-layer filters as colour tiles (Zeiler and Fergus, Figure 6).</summary>
 [Cmdlet(VerbsData.Export, "FilterGrid", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportFilterGridCommand : ConvVizCmdlet
+public sealed class ExportFilterGridCommand : ConvVizWriterCmdlet
 {
     [Parameter(ValueFromPipeline = true)]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter(Mandatory = true, Position = 0)]

@@ -10,7 +10,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// <summary>Draws an occlusion map (from Measure-OcclusionSensitivity) at the image's size, alone or over the image.</summary>
 [Cmdlet(VerbsData.Export, "HeatMap", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportHeatMapCommand : ConvVizCmdlet
+public sealed class ExportHeatMapCommand : ConvVizWriterCmdlet
 {
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
@@ -36,7 +36,7 @@ public sealed class ExportHeatMapCommand : ConvVizCmdlet
         var map = InputObject;
         string target;
         try { target = OutputPathFor(Path, map.ImagePath); }
-        catch (Exception e) when (e is not PipelineStoppedException) { Fail(e, "InvalidHeatMapPath", Path); return; }
+        catch (Exception e) when (e is not PipelineStoppedException) { Fail(e, OutputErrorId(e, "InvalidHeatMapPath"), Path); return; }
         if (!_written.Add(target))
         {
             WriteError(new ErrorRecord(new ArgumentException($"Heat map '{target}' was already written for another image in this pipeline; put {{0}} in -Path for one file per image."),

@@ -15,7 +15,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Export, "PatchGrid", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportPatchGridCommand : ConvVizCmdlet
+public sealed class ExportPatchGridCommand : ConvVizWriterCmdlet
 {
     private readonly List<Projection> _projections = new();
     private readonly List<FeatureMap> _maps = new();

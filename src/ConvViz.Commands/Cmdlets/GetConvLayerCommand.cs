@@ -13,6 +13,7 @@ public sealed class GetConvLayerCommand : ConvVizCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model Model { get; set; } = null!;
 
     [Parameter(Position = 1)]

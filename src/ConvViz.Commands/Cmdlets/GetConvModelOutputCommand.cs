@@ -29,6 +29,7 @@ public sealed class GetConvModelOutputCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     /// <summary>How many classes to return per image (classifiers only).</summary>

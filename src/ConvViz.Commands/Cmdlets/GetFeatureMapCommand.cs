@@ -13,7 +13,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// <summary>Returns the activation maps of one layer for each image (the slide's "6×6×256").</summary>
 [Cmdlet(VerbsCommon.Get, "FeatureMap", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FeatureMap))]
-public sealed class GetFeatureMapCommand : ConvVizCmdlet
+public sealed class GetFeatureMapCommand : ConvVizWriterCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -29,6 +29,7 @@ public sealed class GetFeatureMapCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter(Mandatory = true)]
@@ -53,6 +54,7 @@ public sealed class GetFeatureMapCommand : ConvVizCmdlet
         {
             Model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
             _layer = Model.Engine.Layers.Get(Layer);
+            _layer.NodeFor(Enum.Parse<Stage>(Stage, true)); // a module name has no stages: refuse before any work
             if (HeatMapFolder is not null && !Directory.Exists(GetUnresolvedProviderPathFromPSPath(HeatMapFolder)))
                 throw new DirectoryNotFoundException($"Heat-map folder '{HeatMapFolder}' does not exist.");
         }
@@ -102,8 +104,8 @@ public sealed class GetFeatureMapCommand : ConvVizCmdlet
 
     private void Draw(FeatureMap map)
     {
-        var folder = GetUnresolvedProviderPathFromPSPath(HeatMapFolder!);
-        var file = System.IO.Path.Combine(folder, $"{System.IO.Path.GetFileNameWithoutExtension(map.ImagePath)}.{map.Layer}.png");
+        // The folder is an output path (literal, -Force creates it); the file name comes from the image.
+        var file = OutputPath(System.IO.Path.Combine(HeatMapFolder!, WildcardPattern.Escape($"{System.IO.Path.GetFileNameWithoutExtension(map.ImagePath)}.{map.Layer}.png")));
         if (!ShouldProcess(file, "Write feature-map heat maps")) return;
         SheetFiles.SaveFeatureMaps(new FloatPlanes(map.Values, map.Channels, map.Height, map.Width), new FeatureMapOptions(), file);
     }

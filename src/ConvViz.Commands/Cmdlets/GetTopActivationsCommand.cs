@@ -13,7 +13,8 @@ namespace ConvViz.Commands.Cmdlets;
 /// Scans a set of images once and keeps, for every unit of the chosen layers, the k image
 /// patches where it fires most (Zeiler and Fergus's top-9).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "TopActivations", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "TopActivations", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Alias("Get-TopActivation")]
 [OutputType(typeof(Activation))]
 public sealed class GetTopActivationsCommand : ConvVizCmdlet
 {
@@ -34,6 +35,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter]
@@ -69,6 +71,11 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
     [Parameter]
     public string? StatePath { get; set; }
 
+    /// <summary>Seconds between checkpoints of -StatePath (and one at the end); 0 writes after every batch.</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int CheckpointSeconds { get; set; } = 30;
+
     [Parameter]
     [ValidatePattern(@"^\d+/\d+$")]
     public string? Shard { get; set; }
@@ -87,7 +94,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
             Model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
             if (Shard is not null) ShardSpec.Parse(Shard);
             _ = new ActivationScanner(Model.Engine, Options());
-            if (StatePath is not null) StateFiles.EnsureWritable(GetUnresolvedProviderPathFromPSPath(StatePath));
+            if (StatePath is not null) StateFiles.EnsureWritable(OutputPath(StatePath));
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -96,6 +103,7 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
                 LayerNotFoundException => "LayerNotFound",
                 ArgumentOutOfRangeException => "UnitOutOfRange",
                 UnauthorizedAccessException or System.IO.IOException => "OutputNotWritable",
+                ArgumentException when StatePath is not null && e.Message.StartsWith("Output path", StringComparison.Ordinal) => "InvalidOutputPath",
                 ArgumentException when Shard is not null && e.Message.StartsWith("Shard ", StringComparison.Ordinal) => "InvalidShard",
                 _ => "InvalidScan",
             }, e is UnauthorizedAccessException or System.IO.IOException ? StatePath : e.Message.StartsWith("Shard ", StringComparison.Ordinal) ? Shard : Layer);
@@ -115,6 +123,10 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
             WriteWarning("No images to scan.");
             return;
         }
+        // -WhatIf with a state file: say what would be scanned and written, and scan nothing.
+        if (StatePath is not null && !ShouldProcess(OutputPath(StatePath), $"Scan {files.Count} images ({string.Join(", ", Layer)}) and update the scan state"))
+            return;
+        WriteVerbose($"Scanning {files.Count} images with {Model!.Name}, layers {string.Join(", ", Layer)}, top {Top}, batch size {BatchSize}" + (StatePath is null ? "." : $", state '{StatePath}'."));
         var scanner = new ActivationScanner(Model!.Engine, Options());
         const int activity = 1;
         ScanResult result;
@@ -127,6 +139,11 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
+            if (e is ScanStateInUseException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateFileInUse", ErrorCategory.ResourceBusy, StatePath));
+                return;
+            }
             Fail(e, e switch { ScanStateException => "InvalidStateFile", InsufficientMemoryException => "InsufficientMemory", _ => "ScanFailed" },
                 (object?)StatePath ?? Layer);
             return;
@@ -134,8 +151,9 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         WriteProgress(new ProgressRecord(activity, "Scanning images", "Done") { RecordType = ProgressRecordType.Completed });
         if (result.Cancelled) return;
         WriteVerbose($"Scanned {result.ImagesScanned} images ({result.ImagesSkipped} already counted, {result.Errors.Count} unreadable) in {result.Elapsed.TotalSeconds:F1} s.");
+        Model.KnowWeights(result.State.Model.WeightsSha256);
         var scan = (result.State.Images.Count, (TimeSpan?)result.Elapsed, (DateTimeOffset?)DateTimeOffset.Now, result.State.K);
-        foreach (var a in ActivationRecords.From(result.Activations, Model.Name, Stage, Model, scan)) WriteObject(a);
+        foreach (var a in ActivationRecords.From(result.Activations, result.State.Model, Stage, Model, scan)) WriteObject(a);
         base.EndProcessing();
     }
 
@@ -149,7 +167,8 @@ public sealed class GetTopActivationsCommand : ConvVizCmdlet
         Device = Device,
         AllowSameImage = AllowSameImage,
         Shard = Shard is null ? null : ShardSpec.Parse(Shard),
-        StatePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath),
+        StatePath = StatePath is null ? null : OutputPath(StatePath),
+        CheckpointSeconds = CheckpointSeconds,
         Decode = ImageDecodeOptions.Default with { MaxPixels = MaxPixels },
     };
 

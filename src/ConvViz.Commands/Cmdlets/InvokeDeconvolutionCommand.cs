@@ -25,7 +25,9 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
     private readonly List<Activation> _records = new();
     private ImagePathCollector? _paths;
 
+    /// <summary>Activation records, or objects with their properties (from Import-Csv, Import-Clixml, Receive-Job).</summary>
     [Parameter(ParameterSetName = ActivationSet, Mandatory = true, ValueFromPipeline = true)]
+    [ActivationArgument]
     public Activation[] InputObject { get; set; } = Array.Empty<Activation>();
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
@@ -59,6 +61,7 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     /// <summary>One or more methods, all from one forward pass; default: per layer, from the graph (see help).</summary>
@@ -122,22 +125,45 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
         var rule = ProjectionRecords.Settings(Method, Crop, CropMass, MinCropSize);
         if (ParameterSetName == ActivationSet)
         {
-            foreach (var group in _records.GroupBy(r => ModelFor(r)))
-                Run(group.Key, group.Select(a => (Request(a), (Activation?)a)).ToList(), rule, null);
+            // Every record is checked against the weights it came from before anything is projected.
+            var resolved = new Dictionary<(string, Model?), Model>();
+            var groups = new List<(Model Model, List<(ProjectionRequest, Activation?)> Work)>();
+            foreach (var a in _records)
+            {
+                if (!resolved.TryGetValue((a.WeightsSha256, a.Model), out var model)) resolved[(a.WeightsSha256, a.Model)] = model = ModelFor(a);
+                var group = groups.FindIndex(g => ReferenceEquals(g.Model, model));
+                if (group < 0) { groups.Add((model, new())); group = groups.Count - 1; }
+                groups[group].Work.Add((Request(a), a));
+            }
+            _records.Clear();
+            var progress = new ProgressCounter(groups.Sum(g => g.Work.Count));
+            foreach (var (model, work) in groups) Run(model, work, rule, null, progress);
         }
         else
         {
             var requests = _paths!.Files.SelectMany(f => Unit.Select(u =>
                 (new ProjectionRequest(f, Layer, ParseStage(Stage), u, Position?[0] ?? -1, Position?[1] ?? -1, KeepFeatureMap), (Activation?)null))).ToList();
-            Run(Model!, requests, rule, Stage);
+            Run(Model!, requests, rule, Stage, new ProgressCounter(requests.Count));
         }
+        WriteProgress(new ProgressRecord(2, "Projecting activations", "Done") { RecordType = ProgressRecordType.Completed });
         base.EndProcessing();
     }
 
     private ProjectionRequest Request(Activation a)
         => new(a.ImagePath, a.Layer, ParseStage(a.Stage), a.Unit, a.Position.Y, a.Position.X, KeepFeatureMap);
 
-    private void Run(Model model, List<(ProjectionRequest Request, Activation? Activation)> work, ProjectionSettings rule, string? stage)
+    private sealed class ProgressCounter
+    {
+        public ProgressCounter(int total) { Total = total; }
+        public int Total { get; }
+        public int Done;
+        public readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
+        public double LastReport = double.NegativeInfinity;
+    }
+
+    // Streams: each projection is written as soon as its chunk is computed (never a whole batch
+    // held back), with progress at most a few times a second, and Ctrl+C stops before the next chunk.
+    private void Run(Model model, List<(ProjectionRequest Request, Activation? Activation)> work, ProjectionSettings rule, string? stage, ProgressCounter progress)
     {
         var byRequest = new Dictionary<ProjectionRequest, Queue<Activation?>>();
         foreach (var (r, a) in work)
@@ -145,17 +171,28 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
             if (!byRequest.TryGetValue(r, out var q)) byRequest[r] = q = new Queue<Activation?>();
             q.Enqueue(a);
         }
-        int done = 0;
+        WriteVerbose($"Projecting {work.Count} activations of {model.Name} by {(Method is { Length: > 0 } ? string.Join(" and ", Method) : "each layer's default method")} ({work.Select(w => w.Request.ImagePath).Distinct().Count()} images, batch size {BatchSize}).");
         try
         {
             foreach (var p in ImageProjector.Run(model.Engine, work.Select(w => w.Request), rule, BatchSize,
                          badImage: e => WriteError(new ErrorRecord(e, ErrorIds.For(e), ErrorCategory.InvalidData, e.Path)),
-                         cancellationToken: StopToken))
+                         cancellationToken: StopToken, keepFull: IncludeFull))
             {
-                var activation = byRequest[p.Request].Dequeue() ?? ProjectionRecords.ActivationFor(p, model, stage ?? "Activation");
+                var activation = byRequest[p.Request].Dequeue()?.WithModel(model) ?? ProjectionRecords.ActivationFor(p, model, stage ?? "Activation");
                 WriteObject(ProjectionRecords.From(p, activation, IncludeFull));
-                if (++done % 8 == 0 || done == work.Count)
-                    WriteProgress(new ProgressRecord(2, "Projecting activations", $"{done} of {work.Count}") { PercentComplete = 100 * done / Math.Max(1, work.Count) });
+                progress.Done++;
+                var seconds = progress.Clock.Elapsed.TotalSeconds;
+                if (seconds - progress.LastReport >= 0.25 || progress.Done == progress.Total)
+                {
+                    progress.LastReport = seconds;
+                    var rate = progress.Done / Math.Max(seconds, 1e-3);
+                    var record = new ProgressRecord(2, "Projecting activations", $"{progress.Done} of {progress.Total} records, {rate:F1} records/s")
+                    {
+                        PercentComplete = (int)(100L * progress.Done / Math.Max(1, progress.Total)),
+                    };
+                    if (rate > 0) record.SecondsRemaining = (int)Math.Ceiling((progress.Total - progress.Done) / rate);
+                    WriteProgress(record);
+                }
             }
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { }
@@ -164,16 +201,16 @@ public sealed class InvokeDeconvolutionCommand : ConvVizCmdlet
             Fail(e, e is LayerNotFoundException ? "LayerNotFound" : "ProjectionFailed", model.Name);
         }
         WriteProgress(new ProgressRecord(2, "Projecting activations", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteVerbose($"Projected {progress.Done} of {progress.Total} activations.");
     }
 
+    // The model a record is projected through: never one with other weights than the record's.
     private Model ModelFor(Activation a)
     {
-        if (Model is not null) return Model;
-        if (a.Model is not null) return a.Model;
-        try { return ModelCatalog.Get(a.ModelName); }
-        catch (Exception e)
+        try { return ModelResolver.For(a, Model); }
+        catch (ModelMismatchException e)
         {
-            Fail(new ArgumentException($"Activation of model '{a.ModelName}' carries no model; pass it with -Model.", e), "ModelRequired", a);
+            Fail(e, e.ErrorId, a);
             throw;
         }
     }

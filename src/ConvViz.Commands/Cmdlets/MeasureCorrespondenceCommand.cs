@@ -48,6 +48,7 @@ public sealed class MeasureCorrespondenceCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter]

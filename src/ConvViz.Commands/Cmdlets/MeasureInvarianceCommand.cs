@@ -16,7 +16,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "Invariance", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(InvariancePoint))]
-public sealed class MeasureInvarianceCommand : ConvVizCmdlet
+public sealed class MeasureInvarianceCommand : ConvVizWriterCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -51,9 +51,12 @@ public sealed class MeasureInvarianceCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter]
+
+    [ArgumentCompleter(typeof(Completion.ClassNameCompleter))]
     public string? Class { get; set; }
 
     [Parameter]
@@ -154,7 +157,7 @@ public sealed class MeasureInvarianceCommand : ConvVizCmdlet
     {
         string target;
         try { target = OutputPathFor(ChartPath!, file); }
-        catch (Exception e) when (e is not PipelineStoppedException) { WriteError(ErrorFor(e, "InvalidChartPath", ChartPath)); return; }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteError(ErrorFor(e, OutputErrorId(e, "InvalidChartPath"), ChartPath)); return; }
         if (!_written.Add(target))
         {
             WriteError(new ErrorRecord(new ArgumentException($"Chart '{target}' was already written for another image in this pipeline; put {{0}} in -ChartPath for one file per image."),

@@ -14,7 +14,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "OcclusionSensitivity", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(OcclusionMap))]
-public sealed class MeasureOcclusionSensitivityCommand : ConvVizCmdlet
+public sealed class MeasureOcclusionSensitivityCommand : ConvVizWriterCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -32,9 +32,12 @@ public sealed class MeasureOcclusionSensitivityCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     [Parameter]
+
+    [ArgumentCompleter(typeof(Completion.ClassNameCompleter))]
     public string? Class { get; set; }
 
     [Parameter]
@@ -138,7 +141,7 @@ public sealed class MeasureOcclusionSensitivityCommand : ConvVizCmdlet
     {
         string target;
         try { target = OutputPathFor(HeatMapPath!, map.ImagePath); }
-        catch (Exception e) when (e is not PipelineStoppedException) { WriteError(ErrorFor(e, "InvalidHeatMapPath", HeatMapPath)); return; }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteError(ErrorFor(e, OutputErrorId(e, "InvalidHeatMapPath"), HeatMapPath)); return; }
         if (!_written.Add(target))
         {
             WriteError(new ErrorRecord(new ArgumentException($"Heat map '{target}' was already written for another image in this pipeline; put {{0}} in -HeatMapPath for one file per image."),

@@ -13,7 +13,7 @@ namespace ConvViz.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Merge, "TopActivations", SupportsShouldProcess = true)]
 [OutputType(typeof(Activation))]
-public sealed class MergeTopActivationsCommand : ConvVizCmdlet
+public sealed class MergeTopActivationsCommand : ConvVizWriterCmdlet
 {
     private readonly List<string> _states = new();
 
@@ -27,6 +27,7 @@ public sealed class MergeTopActivationsCommand : ConvVizCmdlet
 
     [Parameter]
     [ModelArgument]
+    [ArgumentCompleter(typeof(Completion.ModelNameCompleter))]
     public Model? Model { get; set; }
 
     protected override void ProcessRecord()
@@ -43,19 +44,33 @@ public sealed class MergeTopActivationsCommand : ConvVizCmdlet
             merged = ScanState.Merge(states);
             if (OutputStatePath is not null)
             {
-                var target = GetUnresolvedProviderPathFromPSPath(OutputStatePath);
-                StateFiles.EnsureWritable(target);
-                if (ShouldProcess(target, "Write merged scan state")) ScanStateFile.Save(merged, target);
+                var target = OutputPath(OutputStatePath);
+                if (ShouldProcess(target, "Write merged scan state"))
+                {
+                    StateFiles.EnsureWritable(target);
+                    ScanStateFile.Save(merged, target);
+                }
             }
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            Fail(e, e is ScanStateException ? "InvalidStateFile" : "MergeFailed", string.Join(", ", _states));
+            Fail(e, e switch
+            {
+                ScanStateException => "InvalidStateFile",
+                OutputExistsException => "OutputExists",
+                ArgumentException when OutputStatePath is not null && e.Message.StartsWith("Output path", StringComparison.Ordinal) => "InvalidOutputPath",
+                _ => "MergeFailed",
+            }, string.Join(", ", _states));
             return;
         }
-        if (Model is not null && Model.Name != merged.Model.Name)
-            WriteWarning($"The states were made with model '{merged.Model.Name}', not '{Model.Name}'.");
-        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model.Name, merged.Stage.ToString(), Model, (merged.Images.Count, null, null, merged.K))) WriteObject(a);
+        // The records carry the state's weight identity; a -Model with other weights is refused, not attached.
+        // Without -Model, Invoke-Deconvolution finds the model with those weights or refuses.
+        if (Model is not null)
+        {
+            try { ModelResolver.For(merged.Model.Name, merged.Model.Source, merged.Model.WeightsSha256, Model, null, $"The scan state {string.Join(", ", _states)}"); }
+            catch (ModelMismatchException e) { Fail(e, e.ErrorId, Model.Name); }
+        }
+        foreach (var a in ActivationRecords.From(merged.ToActivations(), merged.Model, merged.Stage.ToString(), Model, (merged.Images.Count, null, null, merged.K))) WriteObject(a);
         base.EndProcessing();
     }
 }

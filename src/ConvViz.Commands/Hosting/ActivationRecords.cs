@@ -8,11 +8,14 @@ namespace ConvViz.Commands.Hosting;
 internal static class ActivationRecords
 {
     /// <param name="scan">The scan's size, time, end and k, for reports (null when unknown).</param>
-    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, string modelName, string stage, Model? model,
+    public static IEnumerable<Activation> From(IEnumerable<TopActivation> entries, ModelIdentity identity, string stage, Model? model,
         (int Images, System.TimeSpan? Time, System.DateTimeOffset? At, int K)? scan = null)
-        => entries.Select(a => new Activation
+    {
+        return entries.Select(a => new Activation
         {
-            ModelName = modelName,
+            ModelName = identity.Name,
+            ModelSource = identity.Source,
+            WeightsSha256 = identity.WeightsSha256,
             Layer = a.Layer,
             Stage = stage,
             Unit = a.Unit,
@@ -29,4 +32,5 @@ internal static class ActivationRecords
             ScannedAt = scan?.At,
             TopK = scan?.K ?? 0,
         });
+    }
 }

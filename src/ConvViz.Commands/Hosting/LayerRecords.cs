@@ -23,6 +23,7 @@ internal static class LayerRecords
             yield return new Layer
             {
                 Model = engine.Name,
+                Preprocessing = engine.Input.Describe(),
                 Index = IndexOf(all, spec),
                 Name = spec.Name,
                 Aliases = spec.Aliases.ToList(),

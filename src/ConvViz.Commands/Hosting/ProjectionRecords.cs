@@ -62,5 +62,7 @@ internal static class ProjectionRecords
             PatchBox = PatchBox.From(p.ImageBox),
             InputBox = PatchBox.From(p.InputBox),
             Model = model,
+            WeightsSha256 = model.WeightsSha256,
+            ModelSource = model.Source,
         };
 }

@@ -6,6 +6,8 @@ namespace ConvViz;
 public sealed class Layer
 {
     public string Model { get; init; } = "";
+    /// <summary>The model's input preprocessing, shown in Get-ConvLayer's header.</summary>
+    public string Preprocessing { get; init; } = "";
     public int Index { get; init; }
     public string Name { get; init; } = "";
     public IReadOnlyList<string> Aliases { get; init; } = new List<string>();

@@ -8,7 +8,6 @@ public static class AnalysisImage
 {
     public static FittedImage Load(string path, InputSpec spec, ImageDecodeOptions? options = null)
     {
-        using var image = ImageDecoder.Decode(path, options);
-        return ImageFitter.Fit(image, spec);
+        return ImageFitter.Load(path, spec, options);
     }
 }

@@ -36,27 +36,42 @@ public abstract class GraphOp : IDisposable
 
     protected Tensor Own(string name, Tensor value, bool learnable = true)
     {
-        var owned = value.detach();
+        // The op owns its tensors until Dispose, whatever scope built it: a builder's scope then
+        // frees every temporary of construction at once instead of leaving it to the finalizer.
+        var owned = value.detach().DetachFromDisposeScope();
         _tensors.Add(new NamedTensor(name, owned, learnable));
         return owned;
     }
 
     protected Tensor T(string name) => _tensors.First(t => t.Name == name).Value;
 
-    /// <summary>Replaces the value of a named tensor in place, keeping dtype and device.</summary>
+    /// <summary>
+    /// Replaces the value of a named tensor (same shape; converted to its dtype and device) and
+    /// frees the old one at once: a random initialisation replaced by loaded weights does not
+    /// wait for the finalizer.
+    /// </summary>
     public void Assign(string name, Tensor source)
     {
         var slot = _tensors.First(t => t.Name == name);
+        if (!slot.Value.shape.SequenceEqual(source.shape))
+            throw new ArgumentException($"Tensor '{name}' has shape [{string.Join("x", slot.Value.shape)}], the new value [{string.Join("x", source.shape)}].");
         using var _ = no_grad();
-        slot.Value.copy_(source.to(slot.Value.dtype, slot.Value.device));
+        var old = slot.Value;
+        using (var scope = NewDisposeScope())
+            slot.Value = source.to(old.dtype, old.device).contiguous().detach().DetachFromDisposeScope();
+        old.Dispose();
     }
 
     public virtual void MoveTo(Device device)
     {
         foreach (var t in _tensors)
         {
-            if (t.Value.device == device) continue;
-            var moved = t.Value.to(device).detach();
+            // Device is a class without value equality: compare type and index, or every "move"
+            // to the same device copied handles (and left one per tensor to the finalizer).
+            var at = t.Value.device;
+            if (at.type == device.type && (device.type == DeviceType.CPU || at.index == device.index)) continue;
+            using var copy = t.Value.to(device);
+            var moved = copy.detach();
             t.Value.Dispose();
             t.Value = moved;
         }

@@ -11,22 +11,27 @@ namespace ConvViz.Engine.Graph;
 /// </summary>
 public sealed class SwitchTape : IDisposable
 {
-    private readonly Dictionary<int, Tensor> _entries = new();
+    // Keyed by node and slot: ops with two inputs (a product of two model values) keep both.
+    private readonly Dictionary<(int Node, int Slot), Tensor> _entries = new();
 
-    public void Record(int node, Tensor value) => _entries[node] = value;
+    public void Record(int node, Tensor value) => Record(node, 0, value);
 
-    public Tensor Get(int node, string what)
-        => _entries.TryGetValue(node, out var t)
+    public void Record(int node, int slot, Tensor value) => _entries[(node, slot)] = value;
+
+    public Tensor Get(int node, string what) => Get(node, 0, what);
+
+    public Tensor Get(int node, int slot, string what)
+        => _entries.TryGetValue((node, slot), out var t)
             ? t
             : throw new InvalidOperationException($"The switch tape has no {what} for node {node}; the forward pass did not record it.");
 
-    public bool Contains(int node) => _entries.ContainsKey(node);
+    public bool Contains(int node) => _entries.ContainsKey((node, 0));
 
     /// <summary>A tape whose row r is row <paramref name="rows"/>[r] of this one, for projecting several records of one image.</summary>
     public SwitchTape Select(Tensor rows)
     {
         var tape = new SwitchTape();
-        foreach (var (node, value) in _entries) tape._entries[node] = value.index_select(0, rows);
+        foreach (var (key, value) in _entries) tape._entries[key] = value.index_select(0, rows);
         return tape;
     }
 

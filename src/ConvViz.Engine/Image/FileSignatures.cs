@@ -7,8 +7,8 @@ namespace ConvViz.Engine.Image;
 /// <summary>
 /// Byte-level checks ImageSharp does not make: naming image formats it cannot read (so
 /// the error says "HEIC" rather than "not an image"), describing non-image content, and
-/// spotting PNG/JPEG files cut short, which ImageSharp 2.1 often decodes silently with
-/// the missing rows left blank.
+/// spotting files cut short (PNG, JPEG, GIF, WebP, BMP, TIFF: by their container), which
+/// ImageSharp 2.1 often decodes silently with the missing rows left blank.
 /// </summary>
 internal static class FileSignatures
 {
@@ -64,10 +64,143 @@ internal static class FileSignatures
                 if (sos < 0) return true;
                 return LastMarker(b[sos..], 0xD9) < 0;
             }
+            case "GIF":
+                return GifTruncated(b);
+            case "WEBP":
+                return RiffTruncated(b);
+            case "BMP":
+                return BmpTruncated(b);
+            case "TIFF":
+                return TiffTruncated(b);
             default:
                 return false;
         }
     }
+
+    /// <summary>
+    /// Walks the GIF block structure (header, colour tables, extensions, image descriptors and
+    /// their LZW sub-blocks) to the trailer (3B). Running off the end first means the file was
+    /// cut short; ImageSharp would have decoded what was there and filled the rest.
+    /// </summary>
+    private static bool GifTruncated(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 13) return true;
+        int i = 13;
+        if ((b[10] & 0x80) != 0) i += 3 << ((b[10] & 7) + 1);
+        while (true)
+        {
+            if (i >= b.Length) return true;
+            byte block = b[i];
+            if (block == 0x3B) return false;
+            if (block == 0x21)
+            {
+                i += 2; // introducer, label
+                if (!SkipSubBlocks(b, ref i)) return true;
+            }
+            else if (block == 0x2C)
+            {
+                if (i + 10 > b.Length) return true;
+                byte flags = b[i + 9];
+                i += 10;
+                if ((flags & 0x80) != 0) i += 3 << ((flags & 7) + 1);
+                i += 1; // LZW minimum code size
+                if (!SkipSubBlocks(b, ref i)) return true;
+            }
+            else return false; // not a block start: damaged rather than cut; the decoder decides
+        }
+    }
+
+    private static bool SkipSubBlocks(ReadOnlySpan<byte> b, ref int i)
+    {
+        while (true)
+        {
+            if (i >= b.Length) return false;
+            int size = b[i];
+            i += 1 + size;
+            if (size == 0) return i <= b.Length;
+        }
+    }
+
+    /// <summary>WebP is a RIFF container: the size after "RIFF" must fit in the file, and so must every chunk.</summary>
+    private static bool RiffTruncated(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 12) return true;
+        long riff = BitConverter.ToUInt32(b.Slice(4, 4)) + 8L;
+        if (riff > b.Length) return true;
+        long i = 12;
+        while (i + 8 <= riff)
+        {
+            long size = BitConverter.ToUInt32(b.Slice((int)i + 4, 4));
+            i += 8 + size + (size & 1);
+            if (i > riff + 1) return true; // odd-sized last chunk may omit its pad byte
+        }
+        return false;
+    }
+
+    /// <summary>An uncompressed BMP must hold its pixel rows after the pixel-data offset; any BMP its declared file size.</summary>
+    private static bool BmpTruncated(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 30) return true;
+        long declared = BitConverter.ToUInt32(b.Slice(2, 4));
+        if (declared > b.Length) return true;
+        long offset = BitConverter.ToUInt32(b.Slice(10, 4));
+        int header = BitConverter.ToInt32(b.Slice(14, 4));
+        long width, height; int bits, compression = 0;
+        if (header == 12)
+        {
+            width = BitConverter.ToUInt16(b.Slice(18, 2)); height = BitConverter.ToUInt16(b.Slice(20, 2)); bits = BitConverter.ToUInt16(b.Slice(24, 2));
+        }
+        else
+        {
+            if (b.Length < 34) return true;
+            width = BitConverter.ToInt32(b.Slice(18, 4)); height = Math.Abs((long)BitConverter.ToInt32(b.Slice(22, 4)));
+            bits = BitConverter.ToUInt16(b.Slice(28, 2)); compression = BitConverter.ToInt32(b.Slice(30, 4));
+        }
+        // BI_RGB or BI_BITFIELDS / ALPHABITFIELDS: rows padded to 4 bytes.
+        if (compression is 0 or 3 or 6)
+        {
+            long stride = (width * bits + 31) / 32 * 4;
+            if (offset + stride * height > b.Length) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Every strip or tile the first IFD points at must lie inside the file.</summary>
+    private static bool TiffTruncated(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 8) return true;
+        bool le = b[0] == (byte)'I';
+        bool big = Read16(b, 2, le) == 43;
+        if (big) return false; // BigTIFF: ImageSharp 2.1 does not read it; the decoder reports that
+        long ifd = Read32(b, 4, le);
+        if (ifd + 2 > b.Length) return true;
+        int count = Read16(b, (int)ifd, le);
+        if (ifd + 2 + 12L * count + 4 > b.Length) return true;
+        long[]? offsets = null, counts = null;
+        for (int e = 0; e < count; e++)
+        {
+            int at = (int)ifd + 2 + 12 * e;
+            int tag = Read16(b, at, le), type = Read16(b, at + 2, le);
+            long n = Read32(b, at + 4, le);
+            if (tag is not (273 or 279 or 324 or 325)) continue;
+            int size = type == 3 ? 2 : 4;
+            long where = n * size <= 4 ? at + 8 : Read32(b, at + 8, le);
+            if (where + n * size > b.Length) return true;
+            var values = new long[n];
+            for (long k = 0; k < n; k++) values[k] = size == 2 ? Read16(b, (int)(where + 2 * k), le) : Read32(b, (int)(where + 4 * k), le);
+            if (tag is 273 or 324) offsets = values; else counts = values;
+        }
+        if (offsets is null || counts is null) return false;
+        for (int k = 0; k < Math.Min(offsets.Length, counts.Length); k++)
+            if (offsets[k] + counts[k] > b.Length) return true;
+        return false;
+    }
+
+    private static int Read16(ReadOnlySpan<byte> b, int at, bool le)
+        => at + 2 > b.Length ? 0 : le ? b[at] | b[at + 1] << 8 : b[at] << 8 | b[at + 1];
+
+    private static long Read32(ReadOnlySpan<byte> b, int at, bool le)
+        => at + 4 > b.Length ? 0 : le ? (uint)(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) : (uint)(b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]);
 
     private static int LastMarker(ReadOnlySpan<byte> b, byte marker)
     {

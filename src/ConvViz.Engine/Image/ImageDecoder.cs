@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Memory;
 using ImageSharpImage = SixLabors.ImageSharp.Image;
 using SixLabors.ImageSharp.PixelFormats;
@@ -25,6 +26,17 @@ public static class ImageDecoder
     }
 
     public static SixLabors.ImageSharp.Image<Rgb24> Decode(ImageSource source, ImageDecodeOptions? options = null)
+        => DecodeFor(source, options, spec: null).Image;
+
+    /// <summary>
+    /// Decodes for fitting to <paramref name="spec"/>: a JPEG much larger than the model input is
+    /// decoded DCT-reduced (see <see cref="JpegDecoder"/>); every other format, and every image
+    /// when <paramref name="spec"/> is null, at full size. The result says the original upright
+    /// size and the reduction, which <see cref="ImageFitter"/> needs to keep the geometry exact.
+    /// Memory: the decoded pixels are bounded by MaxPixels (checked against the header before any
+    /// allocation), divided by the reduction squared for JPEG.
+    /// </summary>
+    public static DecodedImage DecodeFor(ImageSource source, ImageDecodeOptions? options, Models.InputSpec? spec)
     {
         options ??= ImageDecodeOptions.Default;
         var path = source.Path;
@@ -39,6 +51,7 @@ public static class ImageDecoder
             if (known is not null) throw new ImageReadException(path, ImageReadReason.UnsupportedFormat, known);
             throw new ImageReadException(path, ImageReadReason.NotAnImage, FileSignatures.Describe(bytes));
         }
+        if (format.Name.Equals("JPEG", StringComparison.OrdinalIgnoreCase)) return DecodeJpeg(path, bytes, options, spec);
 
         IImageInfo? info;
         try
@@ -51,11 +64,10 @@ public static class ImageDecoder
             throw Classify(path, format, bytes, e);
         }
         if (info is null) throw new ImageReadException(path, ImageReadReason.Corrupt, $"{format.Name} header cannot be read");
-        long pixels = (long)info.Width * info.Height;
-        if (info.Width <= 0 || info.Height <= 0)
-            throw new ImageReadException(path, ImageReadReason.Corrupt, $"{format.Name} header declares {info.Width}x{info.Height}");
-        if (pixels > options.MaxPixels)
-            throw new ImageReadException(path, ImageReadReason.TooLarge, $"{format.Name} {info.Width}x{info.Height} = {pixels:N0} pixels, limit {options.MaxPixels:N0}");
+        CheckSize(path, format.Name, info.Width, info.Height, options);
+        // The container says the data is cut short: refuse before decoding (ImageSharp fills the rest with zeros for some formats).
+        if (FileSignatures.LooksTruncated(format, bytes))
+            throw new ImageReadException(path, ImageReadReason.Truncated, $"{format.Name} data ends before its end marker");
 
         SixLabors.ImageSharp.Image<Rgba32> decoded;
         try
@@ -77,15 +89,41 @@ public static class ImageDecoder
                 decoded.Dispose();
                 decoded = first;
             }
-            if (FileSignatures.LooksTruncated(format, bytes))
-                throw new ImageReadException(path, ImageReadReason.Truncated, $"{format.Name} data ends before its end marker");
             decoded.Mutate(x => x.AutoOrient());
-            return Flatten(decoded, options.Background);
+            var rgb = Flatten(decoded, options.Background);
+            return new DecodedImage(rgb, rgb.Width, rgb.Height, 1);
         }
         finally
         {
             decoded.Dispose();
         }
+    }
+
+    private static DecodedImage DecodeJpeg(string path, byte[] bytes, ImageDecodeOptions options, Models.InputSpec? spec)
+    {
+        if (FileSignatures.LooksTruncated(JpegFormat.Instance, bytes))
+            throw new ImageReadException(path, ImageReadReason.Truncated, "JPEG data ends before its end marker");
+        var (width, height, orientation) = JpegDecoder.Identify(path, bytes);
+        CheckSize(path, "JPEG", width, height, options);
+        bool transposed = orientation >= 5 && orientation <= 8;
+        int uprightW = transposed ? height : width, uprightH = transposed ? width : height;
+        int reduction = 1;
+        if (spec is not null)
+        {
+            var plan = ImageFitter.Plan(uprightW, uprightH, spec);
+            reduction = JpegDecoder.ChooseReduction(width, height, plan.ResizedWidth, plan.ResizedHeight, transposed);
+        }
+        var image = JpegDecoder.Decode(path, bytes, reduction);
+        return new DecodedImage(image, uprightW, uprightH, reduction);
+    }
+
+    private static void CheckSize(string path, string format, int width, int height, ImageDecodeOptions options)
+    {
+        long pixels = (long)width * height;
+        if (width <= 0 || height <= 0)
+            throw new ImageReadException(path, ImageReadReason.Corrupt, $"{format} header declares {width}x{height}");
+        if (pixels > options.MaxPixels)
+            throw new ImageReadException(path, ImageReadReason.TooLarge, $"{format} {width}x{height} = {pixels:N0} pixels, limit {options.MaxPixels:N0}");
     }
 
     /// <summary>Composites onto the background; ImageSharp's own Rgba32->Rgb24 conversion would just drop alpha.</summary>

@@ -14,7 +14,8 @@ namespace ConvViz.Engine.Image;
 /// short)), then the centre Width x Height is cut at round-half-even((resized - crop) / 2).
 /// When ResizeTo is smaller than the crop, the shorter side goes to the crop size instead
 /// (torchvision would pad with black; ConvViz never feeds padding the photo does not have).
-/// Resampling is bilinear (ImageSharp's Triangle, which antialiases when shrinking).
+/// Resampling is bilinear with antialiasing when shrinking (Pillow's and ImageSharp's triangle
+/// filter), computed for the crop window only (<see cref="ImageResampler"/>).
 /// Images smaller than the input, down to 1x1, are upscaled by the same rule.
 /// </summary>
 public static class ImageFitter
@@ -51,33 +52,39 @@ public static class ImageFitter
 
     /// <summary>Writes 3 x H x W floats into <paramref name="destination"/> (a slice of a batch buffer).</summary>
     public static ImageGeometry FitInto(SixLabors.ImageSharp.Image<Rgb24> image, InputSpec spec, Span<float> destination)
+        => FitInto(new DecodedImage(image, image.Width, image.Height, 1), spec, destination);
+
+    /// <summary>
+    /// Fits decoded pixels that may be DCT-reduced: the geometry is planned on the original
+    /// upright size, and only the crop window is computed (see <see cref="ImageResampler"/>).
+    /// </summary>
+    public static ImageGeometry FitInto(DecodedImage decoded, InputSpec spec, Span<float> destination)
     {
         long plane = (long)spec.Width * spec.Height;
         if (destination.Length != 3 * plane)
             throw new ArgumentException($"Destination holds {destination.Length} floats; 3x{spec.Height}x{spec.Width} needs {3 * plane}.");
-        var g = Plan(image.Width, image.Height, spec);
-        using var fitted = image.Clone(x =>
-        {
-            if (g.ResizedWidth != image.Width || g.ResizedHeight != image.Height)
-                x.Resize(g.ResizedWidth, g.ResizedHeight, KnownResamplers.Triangle);
-            if (g.CropLeft != 0 || g.CropTop != 0 || g.InputWidth != g.ResizedWidth || g.InputHeight != g.ResizedHeight)
-                x.Crop(new Rectangle(g.CropLeft, g.CropTop, g.InputWidth, g.InputHeight));
-        });
-        float scale = spec.PixelMax / 255f;
-        int w = spec.Width;
-        // Spans cannot enter ProcessPixelRows lambdas, so rows are read one at a time.
-        for (int y = 0; y < fitted.Height; y++)
-        {
-            var row = fitted.DangerousGetPixelRowMemory(y).Span;
-            int offset = y * w;
-            for (int x = 0; x < w; x++)
-            {
-                var p = row[x];
-                destination[offset + x] = p.R * scale;
-                destination[(int)plane + offset + x] = p.G * scale;
-                destination[2 * (int)plane + offset + x] = p.B * scale;
-            }
-        }
+        var g = Plan(decoded.OriginalWidth, decoded.OriginalHeight, spec);
+        ImageResampler.FitInto(decoded.Image, g, decoded.Reduction, spec.PixelMax / 255f, destination);
         return g;
     }
+
+    /// <summary>
+    /// The one way a file becomes model input everywhere (scan, projections, analyses, references):
+    /// decode for this input size (DCT-reduced JPEG when much larger) and fit.
+    /// </summary>
+    public static ImageGeometry LoadInto(ImageSource source, InputSpec spec, ImageDecodeOptions? options, Span<float> destination)
+    {
+        using var decoded = ImageDecoder.DecodeFor(source, options, spec);
+        return FitInto(decoded, spec, destination);
+    }
+
+    public static FittedImage Load(ImageSource source, InputSpec spec, ImageDecodeOptions? options = null)
+    {
+        var pixels = new float[3L * spec.Width * spec.Height];
+        var geometry = LoadInto(source, spec, options, pixels);
+        return new FittedImage(pixels, geometry);
+    }
+
+    public static FittedImage Load(string path, InputSpec spec, ImageDecodeOptions? options = null)
+        => Load(ImageSource.Read(path, options), spec, options);
 }

@@ -27,6 +27,7 @@ public sealed class ImageReadException : IOException
         ImageReadReason.Truncated => "the image data is truncated",
         ImageReadReason.Corrupt => "the image data is corrupt",
         ImageReadReason.TooLarge => "the image is larger than the allowed limit",
+        ImageReadReason.NotAFile => "it is not a regular file",
         _ => reason.ToString(),
     };
 }

@@ -19,6 +19,8 @@ public enum ImageReadReason
     Truncated,
     /// <summary>The image data is damaged in some other way.</summary>
     Corrupt,
+    /// <summary>The path is a FIFO, socket or device, not a regular file; it is never opened for reading.</summary>
+    NotAFile,
     /// <summary>The header declares more pixels (or the file has more bytes) than the configured limit.</summary>
     TooLarge,
 }

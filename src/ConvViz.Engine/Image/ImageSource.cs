@@ -37,9 +37,16 @@ public sealed class ImageSource
         }
         if (Directory.Exists(full)) throw new ImageReadException(full, ImageReadReason.IsDirectory, "");
         if (!File.Exists(full)) throw new ImageReadException(full, ImageReadReason.NotFound, "");
+        // Only regular files: opening a FIFO blocks until a writer comes, a device may never end.
+        var kind = Runtime.FileKind.Of(full);
+        if (kind == Runtime.FileKindValue.Missing) throw new ImageReadException(full, ImageReadReason.NotFound, "");
+        if (kind != Runtime.FileKindValue.Regular) throw new ImageReadException(full, ImageReadReason.NotAFile, Runtime.FileKind.Describe(kind));
         try
         {
             using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // The path may have been replaced between the check and the open.
+            var opened = Runtime.FileKind.Of(stream.SafeFileHandle);
+            if (opened != Runtime.FileKindValue.Regular) throw new ImageReadException(full, ImageReadReason.NotAFile, Runtime.FileKind.Describe(opened));
             long length = stream.Length;
             if (length == 0) throw new ImageReadException(full, ImageReadReason.Empty, "");
             if (length > options.MaxFileBytes)

@@ -28,11 +28,13 @@ public static class OnnxImporter
         var first = models[0];
         var (inputName, shape) = ModelInput(first.Model, first.Path);
         long channels = shape[1];
-        long height = options.Height ?? (shape[2] > 0 ? shape[2] : 224);
-        long width = options.Width ?? (shape[3] > 0 ? shape[3] : 224);
+        var input = OnnxInputMetadata.Resolve(options, OnnxInputMetadata.Read(first.Model, first.Path), channels, shape[2], shape[3]);
+        long height = input.Height, width = input.Width;
+        // The input example is the first tensor of the budget: checked before it is allocated.
+        OnnxOpTranslator.CheckInput(first.Path, inputName, new[] { 1, channels, height, width }, options.MaxTensorElements);
         var builder = new GraphBuilder(channels, height, width);
-        int output = 0;
-        using (var translator = new OnnxOpTranslator(builder))
+        int output = Preprocess(builder, input.Convention!);
+        using (var translator = new OnnxOpTranslator(builder, first.Path, options.MaxTensorElements) { MaxTotalElements = options.MaxTotalElements })
         {
             for (int f = 0; f < models.Count; f++)
             {
@@ -40,26 +42,26 @@ public static class OnnxImporter
                 var graph = model.Graph;
                 translator.BeginFile(path, OnnxModelReader.DefaultOpset(model));
                 foreach (var init in graph.Initializer) translator.BindConstant(init.Name, OnnxInitializers.ToTensor(init, path));
-                var input = f == 0 ? inputName : ModelInput(model, path).Name;
-                translator.BindNode(input, output);
+                var inName = f == 0 ? inputName : ModelInput(model, path).Name;
+                translator.BindNode(inName, output);
                 foreach (var node in graph.Node) translator.Translate(node);
                 var outName = graph.Output[0].Name;
                 if (translator.IsConstant(outName))
-                    throw new InvalidDataException($"'{path}': the graph output '{outName}' does not depend on the input '{input}'.");
+                    throw new InvalidDataException($"'{path}': the graph output '{outName}' does not depend on the input '{inName}'.");
                 output = translator.NodeOf(outName);
             }
         }
-        if (output == 0) throw new InvalidDataException($"'{models[^1].Path}': the graph output is its input; there is nothing to visualise.");
+        if (builder[output].Op is InputOp or ChannelPermuteOp || builder[output].Name == PreprocessNode) throw new InvalidDataException($"'{models[^1].Path}': the graph output is its input; there is nothing to visualise.");
 
         var convGraph = builder.Build(output);
         try
         {
+            if (!convGraph.Nodes.Any(n => n.Op is Conv2dOp)) throw new NoConvolutionException(models[^1].Path);
             string name = options.Name ?? Path.GetFileNameWithoutExtension(models[^1].Path);
             var layers = OnnxLayerTable.Build(convGraph, name);
             var kind = options.Output ?? GuessOutput(convGraph);
             var outShape = convGraph.ShapeOf(output);
             var classes = kind != ModelOutputKind.Features && outShape.Aggregate(1L, (a, b) => a * b) == 1000 ? ImageNetClasses.Names : null;
-            var input = new InputSpec((int)width, (int)height, options.Resize, (int)Math.Max(width, height), options.PixelMax);
             return new ConvModel(name, options.Source ?? string.Join(" + ", models.Select(m => m.Path)), convGraph, layers, input, kind, classes);
         }
         catch
@@ -67,6 +69,29 @@ public static class OnnxImporter
             convGraph.Dispose();
             throw;
         }
+    }
+
+    public const string ChannelOrderNode = "input_channel_order";
+    public const string PreprocessNode = "input_normalize";
+
+    /// <summary>
+    /// The declared preprocessing as graph nodes in front of the imported graph (outside any
+    /// state dict): RGB to the model's channel order, then (x - mean) / std as x * (1/std) - mean/std.
+    /// </summary>
+    private static int Preprocess(GraphBuilder builder, InputConvention convention)
+    {
+        int x = builder.Input;
+        long channels = builder.InputShape[0];
+        if (convention.ChannelOrder == ChannelOrder.BGR)
+            x = builder.Add(ChannelOrderNode, new ChannelPermuteOp(new long[] { 2, 1, 0 }), x, prefix: "");
+        if (!convention.Normalises) return x;
+        float[] Per(float[]? v, float fallback) => v is null ? Enumerable.Repeat(fallback, (int)channels).ToArray()
+            : v.Length == 1 ? Enumerable.Repeat(v[0], (int)channels).ToArray() : v;
+        var mean = Per(convention.Mean, 0f);
+        var std = Per(convention.Std, 1f);
+        using var scale = TorchSharp.torch.tensor(std.Select(s => 1f / s).ToArray()).view(1, channels, 1, 1);
+        using var shift = TorchSharp.torch.tensor(mean.Zip(std, (m, s) => -m / s).ToArray()).view(1, channels, 1, 1);
+        return builder.Add(PreprocessNode, new AffineOp(scale, shift, "Normalize"), x, prefix: "");
     }
 
     /// <summary>The first graph input that is not an initializer, with its N x C x H x W shape (0 where symbolic).</summary>

@@ -26,12 +26,14 @@ internal static class OnnxLayerTable
         bool machine = ReadableLayerNames.IsMachineNamed(graph);
         var drafts = new List<(int Order, string Name, string? Alias, string Kind, int Pre, int Act, int Pooled, long Parameters)>();
 
-        foreach (var node in graph.Nodes.Where(n => n.Op is Conv2dOp or LinearOp))
+        // A Linear applied to the last axis of a feature map (ConvNeXt's NHWC blocks) is not a layer of
+        // units: its axis 1 is height, not channels.
+        foreach (var node in graph.Nodes.Where(n => n.Op is Conv2dOp || n.Op is LinearOp && graph.ShapeOf(n.Index).Length == 1))
         {
             int pre = node.Index;
             var consumers = graph.ConsumersOf(pre);
             if (consumers.Count == 1 && graph.Nodes[consumers[0]].Op is BatchNormOp) pre = consumers[0];
-            int act = graph.ConsumersOf(pre).FirstOrDefault(c => graph.Nodes[c].Op is ReluOp or ClipOp, pre);
+            int act = graph.ConsumersOf(pre).FirstOrDefault(c => IsActivation(graph, c, pre), pre);
             int pooled = act == pre ? pre : graph.ConsumersOf(act).FirstOrDefault(c => graph.Nodes[c].Op is MaxPoolOp, act);
             long parameters = node.Op.LearnableCount + (pre != node.Index ? graph.Nodes[pre].Op.LearnableCount : 0);
             var (name, alias) = Pick(node.Name, readable.Layers[node.Index], machine);
@@ -59,6 +61,21 @@ internal static class OnnxLayerTable
             layers.Add(new LayerSpec(d.Name, d.Kind, d.Pre, d.Act, d.Pooled, aliases, d.Parameters));
         }
         return new LayerTable(layers, modelName);
+    }
+
+    /// <summary>
+    /// The activation of a pre-activation node: a ReLU-family op or HardSwish reading it, or a
+    /// product that gates it by a value computed from it (SiLU, HardSwish at opsets below 14).
+    /// </summary>
+    private static bool IsActivation(ConvGraph graph, int consumer, int pre)
+    {
+        var node = graph.Nodes[consumer];
+        return node.Op switch
+        {
+            ReluOp or ClipOp or HardSwishOp => true,
+            MulOp { Gate: >= 0 } mul => node.Inputs[1 - mul.Gate] == pre && graph.ShapeOf(node.Inputs[mul.Gate]).SequenceEqual(graph.ShapeOf(pre)),
+            _ => false,
+        };
     }
 
     private static (string Name, string? Alias) Pick(string graphName, string readable, bool machine)

@@ -95,7 +95,8 @@ internal sealed partial class OnnxOpTranslator
                 long[] target = _opset < 5 || inputs.Count < 2
                     ? a.Ints("shape") ?? throw Unsupported(node, "it has no shape")
                     : Const(node, inputs[1], "shape").data<long>().ToArray();
-                Emit(node, name, new ReshapeOp(PerSampleShape(node, Shape(x), target), "Reshape"), new[] { x }, prefix: "", output: output);
+                var perSample = PerSampleShape(node, Shape(x), target);
+                Emit(node, name, new ReshapeOp(perSample, "Reshape", KeepsSpace(Shape(x), perSample)), new[] { x }, prefix: "", output: output);
                 break;
             }
             case "Squeeze": case "Unsqueeze": SqueezeOrUnsqueeze(node, inputs, a, name, output); break;
@@ -127,11 +128,108 @@ internal sealed partial class OnnxOpTranslator
                 break;
             }
             case "Softmax": Softmax(node, a, X(), name, output); break;
+            case "Sigmoid": Emit(node, name, new SigmoidOp(), new[] { X() }, output: output); break;
+            case "HardSigmoid": Emit(node, name, new HardSigmoidOp(a.Float("alpha", 0.2f), a.Float("beta", 0.5f)), new[] { X() }, output: output); break;
+            case "HardSwish": Emit(node, name, new HardSwishOp(), new[] { X() }, output: output); break;
+            case "Tanh": Emit(node, name, new TanhOp(), new[] { X() }, output: output); break;
+            case "Erf": Emit(node, name, new ErfOp(), new[] { X() }, output: output); break;
+            case "Sqrt": Emit(node, name, new SqrtOp(), new[] { X() }, output: output); break;
+            case "Neg": Emit(node, name, new AffineOp(tensor(-1f), null, "Negate"), new[] { X() }, prefix: "", output: output); break;
+            case "Pow":
+            {
+                var e = Const(node, inputs[1], "exponent");
+                if (e.numel() != 1) throw Unsupported(node, "only a single constant exponent is supported");
+                Emit(node, name, new PowOp(e.to_type(ScalarType.Float64).flatten()[0].ToDouble()), new[] { X() }, output: output);
+                break;
+            }
+            case "Transpose":
+            {
+                int x = X();
+                int rank = Shape(x).Length;
+                var perm = a.Ints("perm") ?? Enumerable.Range(0, rank).Reverse().Select(i => (long)i).ToArray();
+                if (perm.Length != rank) throw Unsupported(node, $"Transpose of a model value: perm [{string.Join(",", perm)}] does not match its rank {rank}");
+                if (perm[0] != 0) throw Unsupported(node, $"Transpose of a model value that moves the batch axis (perm [{string.Join(",", perm)}])");
+                Emit(node, name, new TransposeOp(perm), new[] { x }, prefix: "", output: output);
+                break;
+            }
+            case "ReduceMean": case "ReduceSum": case "ReduceMax": Reduce(node, inputs, a, name, output); break;
+            case "LayerNormalization": LayerNorm(node, inputs, a, name, output); break;
             case "Pad": Pad(node, inputs, a, name, output); break;
             case "Split": Split(node, inputs, a, name); break;
             case "Slice": Slice(node, inputs, a, name, output); break;
+            case "Resize": case "Upsample":
+                throw Unsupported(node, $"{node.OpType} of a model value is not implemented (no torchvision classification family needs it)");
+            case "ConvTranspose":
+                throw Unsupported(node, "ConvTranspose of a model value is not implemented");
             default: throw Unsupported(node, null);
         }
+    }
+
+    /// <summary>
+    /// Which factor of a product of two model values is the gate (see MulOp): the one computed
+    /// from the other (squeeze-and-excitation, x * sigmoid(x), x * (1 + erf(x/√2))); failing that
+    /// the broadcast one with fewer elements; -1 when neither.
+    /// </summary>
+    private int GateOf(int left, int right)
+    {
+        if (left == right) return -1;
+        if (DependsOn(right, left)) return 1;
+        if (DependsOn(left, right)) return 0;
+        long nl = Shape(left).Aggregate(1L, (p, d) => p * d), nr = Shape(right).Aggregate(1L, (p, d) => p * d);
+        return nl < nr ? 0 : nr < nl ? 1 : -1;
+    }
+
+    /// <summary>Whether <paramref name="node"/> is computed (directly or not) from <paramref name="ancestor"/>.</summary>
+    private bool DependsOn(int node, int ancestor)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(node);
+        while (stack.Count > 0)
+        {
+            int n = stack.Pop();
+            if (n == ancestor) return true;
+            if (n < ancestor || !seen.Add(n)) continue; // topological order: nothing before the ancestor depends on it
+            foreach (var i in _graph[n].Inputs) stack.Push(i);
+        }
+        return false;
+    }
+
+    /// <summary>A reshape that keeps the last two axes (height and width) as they are, such as a channel shuffle's.</summary>
+    private static bool KeepsSpace(long[] inShape, long[] perSample)
+        => inShape.Length == 4 && perSample.Length >= 3 && perSample[^1] == inShape[3] && perSample[^2] == inShape[2];
+
+    private void Reduce(NodeProto node, List<string> inputs, OnnxAttributes a, string name, string output)
+    {
+        int x = NodeOf(inputs[0], node);
+        int rank = Shape(x).Length;
+        // Axes moved from attribute to input in opset 13 for ReduceSum and in opset 18 for the others.
+        bool axesInput = node.OpType == "ReduceSum" ? _opset >= 13 : _opset >= 18;
+        long[]? axes = axesInput
+            ? (inputs.Count > 1 && inputs[1].Length > 0 ? Const(node, inputs[1], "axes").data<long>().ToArray() : null)
+            : a.Ints("axes");
+        if (axes is null || axes.Length == 0)
+        {
+            if (axesInput && a.Int("noop_with_empty_axes", 0) != 0) { Emit(node, name, new IdentityOp(node.OpType), new[] { x }, prefix: "", output: output); return; }
+            axes = Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
+        }
+        axes = axes.Select(ax => NormAxis(ax, rank)).Distinct().ToArray();
+        if (axes.Contains(0)) throw Unsupported(node, $"{node.OpType} of a model value over the batch axis");
+        var kind = node.OpType switch { "ReduceMean" => ReduceKind.Mean, "ReduceSum" => ReduceKind.Sum, _ => ReduceKind.Max };
+        Emit(node, name, new ReduceOp(kind, axes, a.Int("keepdims", 1) != 0), new[] { x }, prefix: "", output: output);
+    }
+
+    private void LayerNorm(NodeProto node, List<string> inputs, OnnxAttributes a, string name, string output)
+    {
+        int x = NodeOf(inputs[0], node);
+        int rank = Shape(x).Length;
+        long axis = NormAxis(a.Int("axis", -1), rank);
+        if (axis == 0) throw Unsupported(node, "LayerNormalization over the batch axis");
+        if (node.Output.Count > 1) for (int i = 1; i < node.Output.Count; i++) if (node.Output[i].Length > 0) Unused(node.Output[i], node, "LayerNormalization's mean and inverse std outputs");
+        var normalized = Shape(x).Skip((int)axis).ToArray();
+        var scale = Const(node, inputs[1], "scale").to_type(ScalarType.Float32).expand(normalized).contiguous();
+        var bias = inputs.Count > 2 && inputs[2].Length > 0 ? Const(node, inputs[2], "bias").to_type(ScalarType.Float32).expand(normalized).contiguous() : null;
+        Emit(node, name, new LayerNormOp(axis, scale, bias, a.Float("epsilon", 1e-5f)), new[] { x }, output: output);
     }
 
     private void Unused(string value, NodeProto node, string what)
@@ -244,7 +342,10 @@ internal sealed partial class OnnxOpTranslator
                 Emit(node, name, new AddOp(), new[] { NodeOf(inputs[0], node), neg }, output: output);
                 return;
             }
-            throw Unsupported(node, $"{op} of two model values is not supported (only {op} by a constant)");
+            int l = NodeOf(inputs[0], node), r = NodeOf(inputs[1], node);
+            if (op == "Mul") { Emit(node, name, new MulOp(GateOf(l, r)), new[] { l, r }, output: output); return; }
+            Emit(node, name, new DivOp(), new[] { l, r }, output: output);
+            return;
         }
         var c = Const(node, inputs[c0 ? 0 : 1], "operand").to_type(ScalarType.Float32);
         int x = NodeOf(inputs[c0 ? 1 : 0], node);

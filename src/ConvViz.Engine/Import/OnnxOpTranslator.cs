@@ -19,10 +19,11 @@ internal sealed partial class OnnxOpTranslator : IDisposable
 {
     public static readonly string[] Supported =
     {
-        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout",
-        "Flatten", "Gather (constants)", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "Identity", "LRN", "LeakyRelu",
-        "MatMul", "MaxPool", "Mul", "Pad", "PRelu (one slope)", "Relu", "Reshape", "Shape", "Slice", "Softmax", "Split",
-        "Squeeze", "Sub", "Sum", "Transpose (constants)", "Unsqueeze",
+        "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "Conv", "Div", "Dropout", "Erf",
+        "Flatten", "Gather (constants)", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity",
+        "LayerNormalization", "LRN", "LeakyRelu", "MatMul", "MaxPool", "Mul", "Neg", "Pad", "Pow (constant exponent)",
+        "PRelu (one slope)", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape", "Sigmoid", "Slice",
+        "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
     };
 
     private readonly GraphBuilder _graph;
@@ -34,12 +35,21 @@ internal sealed partial class OnnxOpTranslator : IDisposable
     private string _file;
     private long _opset;
 
-    public OnnxOpTranslator(GraphBuilder graph)
+    public OnnxOpTranslator(GraphBuilder graph, string file = "", long maxTensorElements = OnnxImportOptions.DefaultMaxTensorElements)
     {
-        _graph = graph; _file = ""; 
+        _graph = graph; _file = file;
+        MaxTensorElements = maxTensorElements;
+        CheckInput(file, "input", graph.InputShape, maxTensorElements);
         // Node 0 is the input; its example is a zero batch of one.
         _examples.Add(zeros(new[] { 1L }.Concat(graph.InputShape).ToArray()));
         _onnxOp.Add("Input");
+        // Nodes already there (the declared preprocessing) get their examples too.
+        using (no_grad())
+            for (int i = 1; i < graph.Count; i++)
+            {
+                _examples.Add(graph[i].Op.Forward(graph[i].Inputs.Select(j => _examples[j]!).ToArray(), null, i));
+                _onnxOp.Add("Preprocessing");
+            }
     }
 
     /// <summary>Starts the next file of a chain: its value names are its own, the graph and its examples carry on.</summary>
@@ -93,6 +103,7 @@ internal sealed partial class OnnxOpTranslator : IDisposable
         }
         if (allConstant && inputs.Count > 0)
         {
+            CheckFold(node, inputs, a);
             if (TryFold(node, inputs, a)) return;
             throw Unsupported(node, Supported.Contains(node.OpType) ? "all its inputs are constants and ConvViz does not evaluate it at import time" : null);
         }
@@ -120,6 +131,16 @@ internal sealed partial class OnnxOpTranslator : IDisposable
         catch
         {
             op.Dispose();
+            throw;
+        }
+        try
+        {
+            CheckExample(source, op, inputs.Select(Shape).ToArray());
+        }
+        catch
+        {
+            _examples.Add(null);
+            _onnxOp.Add(source.OpType);
             throw;
         }
         using (no_grad())

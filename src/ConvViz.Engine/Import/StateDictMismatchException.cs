@@ -21,12 +21,16 @@ public sealed record StateDictMismatch(string Name, long[]? Expected, long[]? Fo
 /// </summary>
 public sealed class StateDictMismatchException : FormatException
 {
-    public StateDictMismatchException(string file, string model, IReadOnlyList<StateDictMismatch> mismatches)
-        : base($"State dict '{file}' does not fit model '{model}' ({mismatches.Count} mismatch{(mismatches.Count == 1 ? "" : "es")}):"
+    /// <param name="nearest">Which built-in the file does fit, or the nearest one (see StateDict.NearestHint); null for none.</param>
+    public StateDictMismatchException(string file, string model, IReadOnlyList<StateDictMismatch> mismatches, string? nearest = null)
+        : base($"State dict '{file}' does not fit model '{model}' ({mismatches.Count} mismatch{(mismatches.Count == 1 ? "" : "es")})"
+               + (nearest is null ? "" : $"; {nearest}") + ":"
                + string.Concat(mismatches.Select(m => "\n  " + m)))
     {
-        File = file; Mismatches = mismatches;
+        File = file; Mismatches = mismatches; Nearest = nearest;
     }
+
+    public string? Nearest { get; }
 
     public string File { get; }
     public IReadOnlyList<StateDictMismatch> Mismatches { get; }

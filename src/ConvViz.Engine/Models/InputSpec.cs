@@ -12,9 +12,15 @@ public enum ResizeMode
 /// <summary>
 /// The model's input: size, how images are fitted to it, and the pixel range the graph
 /// expects (255 for raw RGB, 1 for RGB scaled to [0, 1]). Channel order, mean and
-/// scale live in the graph itself, so projections come back in plain RGB pixels.
+/// scale live in the graph itself, so projections come back in plain RGB pixels;
+/// <see cref="Convention"/> says what they are (null: the graph's own, as in built-in models).
 /// </summary>
 public sealed record InputSpec(int Width, int Height, ResizeMode Resize, int ResizeTo, float PixelMax)
 {
     public static InputSpec Torchvision => new(224, 224, ResizeMode.ShorterSideThenCenterCrop, 256, 1f);
+
+    public InputConvention? Convention { get; init; }
+
+    /// <summary>The preprocessing in use, in words.</summary>
+    public string Describe() => (Convention ?? InputConvention.InGraph(PixelMax)).Describe(this);
 }

@@ -48,7 +48,7 @@ public static class Pretrained
         {
             Name = "resnet18",
             Source = $"pretrained:resnet18 (Microsoft.ML.DnnImageFeaturizer.ResNet18 {ModelStore.ResNet18Version})",
-            Width = 224, Height = 224, PixelMax = 255f, Resize = ResizeMode.Stretch,
+            Width = 224, Height = 224, PixelMax = 255f, Resize = ResizeMode.Stretch, ConventionInGraph = true,
             Output = ModelOutputKind.Features,
         });
     }

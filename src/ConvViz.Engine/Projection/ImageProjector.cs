@@ -13,24 +13,28 @@ using static TorchSharp.torch;
 namespace ConvViz.Engine.Projection;
 
 /// <summary>
-/// Projects activations of photos: decodes and fits each image once, runs one forward pass
-/// with switches per batch of images for all the requests that share them, and returns the
-/// reconstructions with their receptive-field crops and the matching crops of the originals.
+/// Projects activations of photos: decodes and fits each image once, and streams the
+/// projections out as they are computed: per batch of images, in chunks of at most
+/// <see cref="BatchProjector.DefaultChunk"/> requests, each chunk with its own forward pass
+/// with switches and its own dispose scope, so nothing the caller does between two results
+/// runs inside a tensor scope of ours, and memory is bounded by one chunk whatever the number
+/// of requests. Each result carries its receptive-field crop and the matching crop of the
+/// original; the full-input reconstruction only when <c>keepFull</c>.
 /// </summary>
 public static class ImageProjector
 {
     public static IEnumerable<ImageProjection> Run(ConvModel model, IEnumerable<ProjectionRequest> requests, ProjectionRule rule,
         int imagesPerBatch = 8, ImageDecodeOptions? decode = null, Action<ImageReadException>? badImage = null,
-        CancellationToken cancellationToken = default)
-        => Run(model, requests, new ProjectionSettings(new[] { rule }), imagesPerBatch, decode, badImage, cancellationToken);
+        CancellationToken cancellationToken = default, bool keepFull = true)
+        => Run(model, requests, new ProjectionSettings(new[] { rule }), imagesPerBatch, decode, badImage, cancellationToken, keepFull);
 
     /// <summary>
-    /// As above with several rules (all from one forward pass per batch; null takes each layer's
+    /// As above with several rules (all from one forward pass per chunk; null takes each layer's
     /// <see cref="MethodChoice"/>) and a crop mode.
     /// </summary>
     public static IEnumerable<ImageProjection> Run(ConvModel model, IEnumerable<ProjectionRequest> requests, ProjectionSettings settings,
         int imagesPerBatch = 8, ImageDecodeOptions? decode = null, Action<ImageReadException>? badImage = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool keepFull = true)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Crop.Validate();
@@ -43,82 +47,88 @@ public static class ImageProjector
             if (!index.TryGetValue(r.ImagePath, out int i)) { i = byImage.Count; index[r.ImagePath] = i; byImage.Add((r.ImagePath, new())); }
             byImage[i].Requests.Add(r);
         }
+        var rulesOf = new Dictionary<int, IReadOnlyList<ProjectionRule>>();
+        IReadOnlyList<ProjectionRule> RulesFor(int node)
+            => rulesOf.TryGetValue(node, out var r) ? r : rulesOf[node] = settings.Rules ?? new[] { MethodChoice.For(model.Graph, node) };
         foreach (var batch in byImage.Chunk(Math.Max(1, imagesPerBatch)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var p in ProjectBatch(model, batch, settings, decode, badImage)) yield return p;
+            var images = new List<(Image<Rgb24> Original, FittedImage Fitted, List<ProjectionRequest> Requests)>();
+            try
+            {
+                foreach (var (path, reqs) in batch)
+                {
+                    try
+                    {
+                        var source = ImageSource.Read(path, decode);
+                        var original = ImageDecoder.Decode(source, decode);
+                        // Fitted exactly as the scan fitted it (DCT-reduced JPEG included).
+                        images.Add((original, ImageFitter.Load(source, model.Input, decode), reqs));
+                    }
+                    catch (ImageReadException e) when (badImage is not null) { badImage(e); }
+                }
+                // Image by image, chunk by chunk: the first results come after one chunk, not one batch.
+                for (int i = 0; i < images.Count; i++)
+                    foreach (var chunk in images[i].Requests.Chunk(BatchProjector.DefaultChunk))
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        foreach (var p in ProjectChunk(model, images[i].Original, images[i].Fitted, chunk, settings, RulesFor, keepFull)) yield return p;
+                    }
+            }
+            finally
+            {
+                foreach (var x in images) x.Original.Dispose();
+            }
         }
     }
 
-    private static List<ImageProjection> ProjectBatch(ConvModel model, (string Path, List<ProjectionRequest> Requests)[] batch,
-        ProjectionSettings settings, ImageDecodeOptions? decode, Action<ImageReadException>? badImage)
+    private static List<ImageProjection> ProjectChunk(ConvModel model, Image<Rgb24> original, FittedImage fitted,
+        ProjectionRequest[] requests, ProjectionSettings settings, Func<int, IReadOnlyList<ProjectionRule>> rulesFor, bool keepFull)
     {
         var spec = model.Input;
-        var images = new List<(Image<Rgb24> Original, FittedImage Fitted, List<ProjectionRequest> Requests)>();
-        try
+        var targets = new List<ProjectionTarget>(requests.Length);
+        var owners = new List<(ProjectionRequest Request, LayerSpec Layer, int Node)>(requests.Length);
+        foreach (var r in requests)
         {
-            foreach (var (path, reqs) in batch)
-            {
-                try
-                {
-                    var original = ImageDecoder.Decode(ImageSource.Read(path, decode), decode);
-                    images.Add((original, ImageFitter.Fit(original, spec), reqs));
-                }
-                catch (ImageReadException e) when (badImage is not null) { badImage(e); }
-            }
-            var output = new List<ImageProjection>();
-            if (images.Count == 0) return output;
-
-            var targets = new List<ProjectionTarget>();
-            var owners = new List<(int Image, ProjectionRequest Request, LayerSpec Layer, int Node)>();
-            for (int i = 0; i < images.Count; i++)
-                foreach (var r in images[i].Requests)
-                {
-                    var layer = model.Layers.Get(r.Layer);
-                    int node = layer.NodeFor(r.Stage);
-                    targets.Add(new ProjectionTarget(i, node, r.Unit, r.Y, r.X, r.KeepFeatureMap));
-                    owners.Add((i, r, layer, node));
-                }
-
-            float[][] planes = images.Select(x => x.Fitted.Pixels).ToArray();
-            using var scope = NewDisposeScope();
-            var input = stack(planes.Select(p => tensor(p).reshape(3, spec.Height, spec.Width)).ToArray()).to(model.Device);
-            var rulesOf = new Dictionary<int, IReadOnlyList<ProjectionRule>>();
-            IReadOnlyList<ProjectionRule> RulesFor(int node)
-                => rulesOf.TryGetValue(node, out var r) ? r : rulesOf[node] = settings.Rules ?? new[] { MethodChoice.For(model.Graph, node) };
-            var projected = BatchProjector.ProjectActivations(model, input, targets, RulesFor);
-
-            for (int k = 0; k < projected.Length; k++)
-            {
-                var (img, request, layer, node) = owners[k];
-                var p = projected[k];
-                var inputBox = model.Graph.FieldOf(node).BoxOf(p.Y, p.X, spec.Height, spec.Width);
-                var geometry = images[img].Fitted.Geometry;
-                var imageBox = geometry.ToOriginal(inputBox);
-                var (cropBox, share) = settings.Crop.Mode == CropMode.Effective
-                    ? EffectiveCrop.Of(p.Pixels, spec.Height, spec.Width, inputBox, settings.Crop.Mass, settings.Crop.MinSize)
-                    : (inputBox, 1.0);
-                var cropImageBox = settings.Crop.Mode == CropMode.Effective ? geometry.ToOriginal(cropBox) : imageBox;
-                var crops = p.ByRule.Select(full => Crop(full, spec.Height, spec.Width, cropBox)).ToArray();
-                output.Add(new ImageProjection(request, layer.Name, (int)p.Y, (int)p.X, p.Value,
-                    p.Pixels, spec.Height, spec.Width, inputBox, imageBox,
-                    crops[0], Patch(images[img].Original, cropImageBox), geometry)
-                {
-                    CropInputBox = cropBox,
-                    CropImageBox = cropImageBox,
-                    CropMode = settings.Crop.Mode,
-                    CropShare = share,
-                    Rules = RulesFor(node),
-                    Fulls = p.ByRule,
-                    Crops = crops,
-                });
-            }
-            return output;
+            var layer = model.Layers.Get(r.Layer);
+            int node = layer.NodeFor(r.Stage);
+            targets.Add(new ProjectionTarget(0, node, r.Unit, r.Y, r.X, r.KeepFeatureMap));
+            owners.Add((r, layer, node));
         }
-        finally
+        ProjectedActivation[] projected;
+        using (NewDisposeScope())
         {
-            foreach (var x in images) x.Original.Dispose();
+            var input = tensor(fitted.Pixels).reshape(1, 3, spec.Height, spec.Width).to(model.Device);
+            projected = BatchProjector.ProjectActivations(model, input, targets, rulesFor);
         }
+        var output = new List<ImageProjection>(projected.Length);
+        var geometry = fitted.Geometry;
+        bool effective = settings.Crop.Mode == CropMode.Effective;
+        for (int k = 0; k < projected.Length; k++)
+        {
+            var (request, layer, node) = owners[k];
+            var p = projected[k];
+            var inputBox = model.Graph.FieldOf(node).BoxOf(p.Y, p.X, spec.Height, spec.Width);
+            var imageBox = geometry.ToOriginal(inputBox);
+            var (cropBox, share) = effective
+                ? EffectiveCrop.Of(p.Pixels, spec.Height, spec.Width, inputBox, settings.Crop.Mass, settings.Crop.MinSize)
+                : (inputBox, 1.0);
+            var cropImageBox = effective ? geometry.ToOriginal(cropBox) : imageBox;
+            var crops = p.ByRule.Select(full => Crop(full, spec.Height, spec.Width, cropBox)).ToArray();
+            output.Add(new ImageProjection(request, layer.Name, (int)p.Y, (int)p.X, p.Value,
+                keepFull ? p.Pixels : Array.Empty<float>(), spec.Height, spec.Width, inputBox, imageBox,
+                crops[0], Patch(original, cropImageBox), geometry)
+            {
+                CropInputBox = cropBox,
+                CropImageBox = cropImageBox,
+                CropMode = settings.Crop.Mode,
+                CropShare = share,
+                Rules = rulesFor(node),
+                Fulls = keepFull ? p.ByRule : Array.Empty<float[]>(),
+                Crops = crops,
+            });
+        }
+        return output;
     }
 
     /// <summary>Cuts a C x H x W plane stack to a box.</summary>

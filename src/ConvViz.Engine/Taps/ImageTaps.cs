@@ -28,8 +28,7 @@ public static class ImageTaps
             {
                 try
                 {
-                    using var image = ImageDecoder.Decode(ImageSource.Read(path, decode), decode);
-                    fitted.Add((path, ImageFitter.Fit(image, spec)));
+                    fitted.Add((path, ImageFitter.Load(ImageSource.Read(path, decode), spec, decode)));
                 }
                 catch (ImageReadException e) when (badImage is not null) { badImage(e); }
             }

@@ -77,10 +77,11 @@ public sealed class BatchPrefetcher : IDisposable
                 {
                     var source = ImageSource.Read(request.Path, options.Decode);
                     if (alreadyCounted is not null && alreadyCounted(source)) { results[i] = (null, null, null, true); return; }
-                    using var image = ImageDecoder.Decode(source, options.Decode);
                     // Pooled: one 600 KB array per photo would churn the large-object heap.
                     var pixels = buffers.Rent();
-                    var geometry = ImageFitter.FitInto(image, spec, pixels.AsSpan(0, (int)perImage));
+                    ImageGeometry geometry;
+                    try { geometry = ImageFitter.LoadInto(source, spec, options.Decode, pixels.AsSpan(0, (int)perImage)); }
+                    catch { buffers.Return(pixels); throw; }
                     results[i] = (new BatchItem(request.Sequence, source.Path, source.ContentHash, geometry), pixels, null, false);
                 }
                 catch (ImageReadException e)

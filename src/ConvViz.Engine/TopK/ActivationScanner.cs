@@ -17,7 +17,7 @@ namespace ConvViz.Engine.TopK;
 /// Streams a set of images through a model once and keeps, for every unit of the chosen
 /// layers, the k strongest patches (Zeiler and Fergus, Figure 2). One forward pass per batch
 /// with every layer tapped; decoding runs ahead on worker threads; the top-k stays on the
-/// device; optional state file after every batch for resume, and shards that merge exactly.
+/// device; optional state file, checkpointed every few seconds, for resume, and shards that merge exactly.
 /// </summary>
 public sealed class ActivationScanner
 {
@@ -87,6 +87,8 @@ public sealed class ActivationScanner
         // Resume: the state must be for exactly this scan; a bad file stops here and is never overwritten.
         ScanState? resumed = null;
         string? statePath = o.StatePath is null ? null : Path.GetFullPath(o.StatePath);
+        // One scan per state file: a second one would overwrite this one's images.
+        using var stateLock = statePath is null ? null : ScanStateLock.Acquire(statePath);
         if (statePath is not null && (File.Exists(statePath) || Directory.Exists(statePath)))
         {
             resumed = ScanStateFile.Load(statePath);
@@ -139,6 +141,20 @@ public sealed class ActivationScanner
             throw new ScanStateException(statePath ?? "(state)", $"image '{source.Path}' changed since it was counted (SHA-256 {known.ContentHash[..12]}... now {source.ContentHash[..12]}...); its patches would be stale. Start a new state file.");
         }
 
+        // Checkpoints: at most every CheckpointSeconds, and never closer than 20 times the last
+        // write took, so state writing stays near 5% of the scan however big the state grows.
+        var sinceCheckpoint = Stopwatch.StartNew();
+        double lastWriteSeconds = 0;
+        void Checkpoint()
+        {
+            var watch = Stopwatch.StartNew();
+            ScanStateFile.Save(Snapshot(identity, store, images), statePath!);
+            lastWriteSeconds = watch.Elapsed.TotalSeconds;
+            sinceCheckpoint.Restart();
+        }
+        bool CheckpointDue() => o.CheckpointSeconds <= 0
+            || sinceCheckpoint.Elapsed.TotalSeconds >= Math.Max(o.CheckpointSeconds, 20 * lastWriteSeconds);
+
         var prefetch = new PrefetchOptions(o.BatchSize, spec) { Decode = o.Decode, Workers = o.DecodeWorkers };
         using (var prefetcher = new BatchPrefetcher(requests, prefetch, counted.Count > 0 ? AlreadyCounted : null, cancellationToken))
         {
@@ -148,7 +164,7 @@ public sealed class ActivationScanner
                 ImageBatch batch;
                 try
                 {
-                    if (!prefetcher.TryRead(out batch)) break;
+                    if (!prefetcher.TryRead(out batch, cancellationToken)) break;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -164,7 +180,8 @@ public sealed class ActivationScanner
                         try { RunBatch(store, batch, nodes, device); }
                         catch (Exception e) when (AllocationFailure.Is(e))
                         {
-                            // The state file still holds every earlier batch, so a resume with a lower -BatchSize loses nothing.
+                            // The state file holds every batch up to the last checkpoint (this batch may have
+                            // reached some taps of the store, so it is not saved); a resume with a lower -BatchSize goes on from there.
                             throw AllocationFailure.ForBatch(e, batch.Count, o.BatchSize, device.ToString());
                         }
                         foreach (var item in batch.Items)
@@ -174,7 +191,7 @@ public sealed class ActivationScanner
                             images.Add(img);
                         }
                         scanned += batch.Count;
-                        if (statePath is not null) ScanStateFile.Save(Snapshot(identity, store, images), statePath);
+                        if (statePath is not null && CheckpointDue()) Checkpoint();
                     }
                 }
                 heap.AfterBatch();

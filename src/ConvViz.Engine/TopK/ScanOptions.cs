@@ -20,8 +20,14 @@ public sealed record ScanOptions
     /// <summary>Keep several patches of one image (at distinct positions) instead of only its strongest.</summary>
     public bool AllowSameImage { get; init; }
     public ShardSpec? Shard { get; init; }
-    /// <summary>Scan state file: resumed from when it exists, rewritten atomically after every batch.</summary>
+    /// <summary>Scan state file: resumed from when it exists, rewritten atomically at every checkpoint.</summary>
     public string? StatePath { get; init; }
+    /// <summary>
+    /// Seconds between checkpoints of the state file (and at the end); 0 = after every batch.
+    /// Checkpoints are also spaced to at least 20 times the last one's duration, so writing
+    /// the state takes at most about 5% of a scan and the total written grows linearly.
+    /// </summary>
+    public double CheckpointSeconds { get; init; } = 30;
     public ImageDecodeOptions Decode { get; init; } = ImageDecodeOptions.Default;
     /// <summary>Decoding threads; 0 = one per core.</summary>
     public int DecodeWorkers { get; init; }

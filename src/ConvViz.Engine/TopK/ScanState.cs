@@ -16,7 +16,7 @@ namespace ConvViz.Engine.TopK;
 /// </summary>
 public sealed partial class ScanState
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     public const string FormatName = "ConvViz.TopKScanState";
 
     public ScanState(ModelIdentity model, int inputWidth, int inputHeight, Stage stage, IReadOnlyList<int>? units, int k, bool allowSameImage,

@@ -11,10 +11,12 @@ using ConvViz.Engine.Models;
 namespace ConvViz.Engine.TopK;
 
 /// <summary>
-/// Reads and writes scan states as JSON (format version 1, docs/state-format.md). Writing is
+/// Reads and writes scan states as JSON (format version 2, docs/state-format.md; version 1,
+/// without a checksum, is still read). Writing is
 /// atomic: a temporary file in the same directory is written and flushed to disk, then
 /// renamed over the target, so a crash leaves either the old state or the new one. Reading
-/// validates everything and throws <see cref="ScanStateException"/>; it never writes.
+/// checks the checksum, then the meaning (<see cref="ScanStateValidation"/>), and throws
+/// <see cref="ScanStateException"/>; it never writes.
 /// </summary>
 public static class ScanStateFile
 {
@@ -29,14 +31,18 @@ public static class ScanStateFile
     public static void Save(ScanState state, string path)
     {
         var full = Path.GetFullPath(path);
+        // A state this file could not load again is never written (a NaN activation, say).
+        ScanStateValidation.Validate(state, full, writing: true);
         var dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
         var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(ToDto(state), Json);
+            SealChecksum(bytes);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                JsonSerializer.Serialize(stream, ToDto(state), Json);
+                stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -78,23 +84,72 @@ public static class ScanStateFile
                 if (version > ScanState.FormatVersion)
                     throw new ScanStateException(full, $"it has format version {version}, written by a newer ConvViz; this one reads version {ScanState.FormatVersion}. Update ConvViz.");
                 if (version < 1) throw new ScanStateException(full, $"format version {version} is not valid.");
+                if (version >= 2) VerifyChecksum(bytes, root, full);
             }
             dto = JsonSerializer.Deserialize<StateDto>(bytes, Json);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException or System.Text.DecoderFallbackException)
         {
+            // Invalid UTF-8 inside a string, a number out of range: all damage to the file.
             throw new ScanStateException(full, $"the JSON is corrupt or truncated ({e.Message}).", e);
         }
         if (dto is null) throw new ScanStateException(full, "the file holds no state.");
-        var state = FromDto(dto, full);
+        ScanState state;
+        try
+        {
+            state = FromDto(dto, full);
+            ScanStateValidation.Validate(state, full, writing: false);
+        }
+        catch (Exception e) when (e is not ScanStateException and not OutOfMemoryException)
+        {
+            throw new ScanStateException(full, $"its content is inconsistent ({e.GetType().Name}: {e.Message}).", e);
+        }
         state.SourcePath = full;
         return state;
+    }
+
+    private static readonly byte[] ChecksumKey = System.Text.Encoding.ASCII.GetBytes("\"checksum\":\"");
+    private const int ChecksumLength = 64;
+
+    // The checksum is SHA-256 over the file's bytes with its own 64 hex digits read as zeros:
+    // one pass, no canonical re-serialisation, and any changed byte (a flipped bit, a hand
+    // edit) anywhere in the file is caught before a single value is believed.
+    private static int ChecksumOffset(byte[] bytes)
+    {
+        int at = bytes.AsSpan().IndexOf(ChecksumKey);
+        return at < 0 || at + ChecksumKey.Length + ChecksumLength > bytes.Length ? -1 : at + ChecksumKey.Length;
+    }
+
+    private static string ChecksumOf(byte[] bytes, int offset)
+    {
+        var copy = (byte[])bytes.Clone();
+        copy.AsSpan(offset, ChecksumLength).Fill((byte)'0');
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(copy)).ToLowerInvariant();
+    }
+
+    private static void SealChecksum(byte[] bytes)
+    {
+        int offset = ChecksumOffset(bytes);
+        System.Text.Encoding.ASCII.GetBytes(ChecksumOf(bytes, offset)).CopyTo(bytes, offset);
+    }
+
+    private static void VerifyChecksum(byte[] bytes, JsonElement root, string full)
+    {
+        if (!root.TryGetProperty("checksum", out var c) || c.ValueKind != JsonValueKind.String || !ScanStateValidation.IsSha256(c.GetString()))
+            throw new ScanStateException(full, "it has no valid \"checksum\" (64 lower-case hex digits).");
+        int offset = ChecksumOffset(bytes);
+        if (offset < 0 || System.Text.Encoding.ASCII.GetString(bytes, offset, ChecksumLength) != c.GetString())
+            throw new ScanStateException(full, "its checksum field is malformed.");
+        var actual = ChecksumOf(bytes, offset);
+        if (actual != c.GetString())
+            throw new ScanStateException(full, $"its content does not match its checksum (stored {c.GetString()![..12]}..., content {actual[..12]}...): the file was damaged or edited after it was written.");
     }
 
     private static StateDto ToDto(ScanState s) => new()
     {
         Format = ScanState.FormatName,
         Version = ScanState.FormatVersion,
+        Checksum = new string('0', ChecksumLength),
         Model = new ModelDto { Name = s.Model.Name, Source = s.Model.Source, WeightsSha256 = s.Model.WeightsSha256 },
         InputWidth = s.InputWidth,
         InputHeight = s.InputHeight,
@@ -173,6 +228,8 @@ public static class ScanStateFile
     {
         public string? Format { get; set; }
         public int Version { get; set; }
+        /// <summary>Version 2 on: SHA-256 of the file with these 64 digits as zeros.</summary>
+        public string? Checksum { get; set; }
         public ModelDto? Model { get; set; }
         public int InputWidth { get; set; }
         public int InputHeight { get; set; }

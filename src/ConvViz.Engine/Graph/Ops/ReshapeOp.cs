@@ -7,11 +7,13 @@ namespace ConvViz.Engine.Graph.Ops;
 /// <summary>Flatten or Reshape to a fixed per-sample shape. Adjoint: reshape back.</summary>
 public sealed class ReshapeOp : GraphOp
 {
-    public ReshapeOp(long[] shapeWithoutBatch, string kind) { Shape = shapeWithoutBatch; _kind = kind; }
+    /// <param name="keepsSpace">The last two axes (height, width) stay as they are (a channel shuffle): spatially pointwise.</param>
+    public ReshapeOp(long[] shapeWithoutBatch, string kind, bool keepsSpace = false) { Shape = shapeWithoutBatch; _kind = kind; KeepsSpace = keepsSpace; }
     private readonly string _kind;
     public long[] Shape { get; }
+    public bool KeepsSpace { get; }
     public override string Kind => _kind;
-    public override SpatialStep Spatial => SpatialStep.Everything;
+    public override SpatialStep Spatial => KeepsSpace ? SpatialStep.Pointwise : SpatialStep.Everything;
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
         => inputs[0].reshape(new[] { inputs[0].shape[0] }.Concat(Shape).ToArray());

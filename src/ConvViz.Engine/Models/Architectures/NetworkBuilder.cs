@@ -14,18 +14,28 @@ namespace ConvViz.Engine.Models.Architectures;
 /// </summary>
 internal sealed class NetworkBuilder
 {
-    private readonly Generator _random;
+    private readonly Generator? _random;
     public readonly GraphBuilder Graph;
     public readonly List<LayerSpec> Layers = new();
+    /// <summary>torchvision module names and the node that is exactly that module's output.</summary>
+    public readonly List<(string Name, int Node)> Modules = new();
 
-    public NetworkBuilder(long seed, InputSpec input)
+    /// <param name="schemaOnly">Weights are left uninitialised (torch.empty, no pages touched): enough to
+    /// list the state dict's names and shapes, as the nearest-architecture search does.</param>
+    public NetworkBuilder(long seed, InputSpec input, bool schemaOnly = false)
     {
-        _random = new Generator((ulong)seed);
+        _random = schemaOnly ? null : new Generator((ulong)seed);
         Graph = new GraphBuilder(3, input.Height, input.Width);
         Input = input;
     }
 
     public InputSpec Input { get; }
+
+    private Tensor Normal(long[] shape, double std)
+        => _random is null ? empty(shape) : randn(shape, generator: _random).mul_(std);
+
+    /// <summary>Registers <paramref name="node"/> as the output of torchvision module <paramref name="name"/>.</summary>
+    public int Module(string name, int node) { Modules.Add((name, node)); return node; }
 
     /// <summary>ImageNet mean and std on [0, 1] RGB, as the first node (outside the state dict).</summary>
     public int Normalize(int x)
@@ -37,7 +47,7 @@ internal sealed class NetworkBuilder
 
     public int Conv(string name, int x, long cin, long cout, long kernel, long stride = 1, long padding = 0, bool bias = true)
     {
-        var weight = randn(new[] { cout, cin, kernel, kernel }, generator: _random) * Math.Sqrt(2.0 / (cout * kernel * kernel));
+        var weight = Normal(new[] { cout, cin, kernel, kernel }, Math.Sqrt(2.0 / (cout * kernel * kernel)));
         var b = bias ? zeros(cout) : null;
         return Graph.Add(name, new Conv2dOp(weight, b, new[] { stride, stride }, new[] { padding, padding }, new long[] { 1, 1 }, 1), x);
     }
@@ -59,7 +69,7 @@ internal sealed class NetworkBuilder
 
     public int Linear(string name, int x, long fin, long fout)
     {
-        var weight = randn(new[] { fout, fin }, generator: _random) * 0.01;
+        var weight = Normal(new[] { fout, fin }, 0.01);
         return Graph.Add(name, new LinearOp(weight, zeros(fout)), x);
     }
 
@@ -99,6 +109,20 @@ internal sealed class NetworkBuilder
     public ConvModel Build(string name, string source, IReadOnlyList<string>? classNames = null)
     {
         var graph = Graph.Build();
-        return new ConvModel(name, source, graph, new LayerTable(Layers, name), Input, ModelOutputKind.Logits, classNames);
+        var modules = Modules.Select(m => new LayerSpec(m.Name, "Module", m.Node, m.Node, m.Node, Array.Empty<string>(), Graph[m.Node].Op.LearnableCount) { IsModuleOutput = true });
+        return new ConvModel(name, source, graph, new LayerTable(Layers, name, modules), Input, ModelOutputKind.Logits, classNames);
+    }
+
+    /// <summary>State-dict names and shapes, without building the graph (no forward pass).</summary>
+    public IReadOnlyList<(string Name, long[] Shape)> Schema()
+    {
+        var result = new List<(string, long[])>();
+        for (int i = 0; i < Graph.Count; i++)
+        {
+            var node = Graph[i];
+            if (node.ParameterPrefix == "") continue;
+            foreach (var t in node.Op.Tensors) result.Add(((node.ParameterPrefix ?? node.Name) + "." + t.Name, t.Value.shape));
+        }
+        return result;
     }
 }

@@ -6,25 +6,25 @@ namespace ConvViz.Engine.Models.Architectures;
 /// has 256 5x5 filters at stride 2; layers 3 to 5 are 3x3. Feature maps
 /// 110x110x96, 55x55x96, 26x26x256, 13x13x256, 13x13x384, 13x13x384, 13x13x256, 6x6x256,
 /// then 4096, 4096 and 1000 units. Pools round up (Caffe's convention), which is what gives
-/// 55, 13 and 6. Parameter names follow torchvision's AlexNet.
+/// 55, 13 and 6. Module and parameter names follow torchvision's AlexNet layout
+/// (features.N, classifier.N); there is no avgpool.
 /// </summary>
 internal static class ZfNet
 {
-    public static ConvModel Create(long seed)
+    public static void Define(NetworkBuilder net)
     {
-        var net = new NetworkBuilder(seed, InputSpec.Torchvision);
         var f = new Sequential(net, "features");
         int x = net.Normalize(net.Graph.Input);
-        x = f.ConvLayer("conv1", x, 3, 96, 7, 2, 1, pool: true, lrn: true, ceilPool: true);
-        x = f.ConvLayer("conv2", x, 96, 256, 5, 2, 0, pool: true, lrn: true, ceilPool: true);
-        x = f.ConvLayer("conv3", x, 256, 384, 3, 1, 1, pool: false);
-        x = f.ConvLayer("conv4", x, 384, 384, 3, 1, 1, pool: false);
-        x = f.ConvLayer("conv5", x, 384, 256, 3, 1, 1, pool: true, ceilPool: true);
+        x = f.ConvLayer("conv1", x, 3, 96, 7, 2, 1, poolKernel: 3, poolStride: 2, lrn: true, ceilPool: true);
+        x = f.ConvLayer("conv2", x, 96, 256, 5, 2, 0, poolKernel: 3, poolStride: 2, lrn: true, ceilPool: true);
+        x = f.ConvLayer("conv3", x, 256, 384, 3, 1, 1);
+        x = f.ConvLayer("conv4", x, 384, 384, 3, 1, 1);
+        x = f.ConvLayer("conv5", x, 384, 256, 3, 1, 1, poolKernel: 3, poolStride: 2, ceilPool: true);
+        net.Module("features", x);
         x = net.Flatten("flatten", x, 256 * 6 * 6);
         var c = new Sequential(net, "classifier");
         x = c.LinearLayer("fc6", x, 256 * 6 * 6, 4096, relu: true, dropoutBefore: true);
         x = c.LinearLayer("fc7", x, 4096, 4096, relu: true, dropoutBefore: true);
-        c.LinearLayer("fc8", x, 4096, 1000, relu: false, dropoutBefore: false);
-        return net.Build("zfnet", $"architecture:zfnet (random, seed {seed})", ImageNetClasses.Names);
+        net.Module("classifier", c.LinearLayer("fc8", x, 4096, 1000, relu: false, dropoutBefore: false));
     }
 }

@@ -18,10 +18,10 @@
 .PARAMETER ShardCount
     How many shards (and runspaces). Defaults to the number of cores.
 .EXAMPLE
-    ./examples/Scan-Parallel.ps1 -Path ./photos -Layer layer1, layer2 -Unit 0..15 -OutputStatePath ./state/merged.json |
+    ./examples/Invoke-ParallelScan.ps1 -Path ./photos -Layer layer1, layer2 -Unit 0..15 -OutputStatePath ./state/merged.json |
         Invoke-Deconvolution | Export-PatchGrid -Path ./layer1.png
 .EXAMPLE
-    ./examples/Scan-Parallel.ps1 -Path ./photos -ShardCount 4 -StateFolder ./state
+    ./examples/Invoke-ParallelScan.ps1 -Path ./photos -ShardCount 4 -StateFolder ./state
     Export-ConvVizReport -StatePath ./state/shard1.json, ./state/shard2.json, ./state/shard3.json, ./state/shard4.json -Path report.html
 #>
 [CmdletBinding()]
