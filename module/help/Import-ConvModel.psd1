@@ -70,8 +70,9 @@ $zf | Get-ConvLayer -Layer conv*
             Title   = 'A training checkpoint, and a torchvision module name'
             Code    = @'
 $arch = 'alexnet'
-python3 -c "import torch, torchvision; torch.save({'epoch': 3, 'state_dict': torchvision.models.$arch().state_dict()}, 'checkpoint.pth')"
-$m = Import-ConvModel -Path ./checkpoint.pth -Architecture $arch -Verbose
+$file = Join-Path ([IO.Path]::GetTempPath()) 'checkpoint.pth'
+python3 -c "import torch, torchvision; torch.save({'epoch': 3, 'state_dict': torchvision.models.$arch().state_dict()}, r'$file')"
+$m = Import-ConvModel -Path $file -Architecture $arch -Verbose
 $m | Get-ConvLayer -Layer conv5, features.10, features.11
 '@
             Remarks = 'Loads the state dict from the checkpoint''s state_dict entry (the verbose output says so), then shows ConvViz''s layer conv5 beside torchvision''s modules features.10 (the convolution''s output) and features.11 (its ReLU). Needs Python with torch and torchvision.'

@@ -54,8 +54,8 @@ Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.jpg') -Layer layer3 -Unit
         @{
             Title   = 'Both methods side by side, cut to the effective receptive field'
             Code    = @'
-$photos = if ($env:CONVVIZ_PHOTOS) { $env:CONVVIZ_PHOTOS } else { './photos' }
-Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.png') -Layer layer4 -Unit 7 -Method Deconvnet, GuidedBackprop -Crop Effective |
+$photos = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+Invoke-Deconvolution -Path (Join-Path $photos 'chelsea.jpg') -Layer layer4 -Unit 7 -Method Deconvnet, GuidedBackprop -Crop Effective |
     Select-Object Methods, Value, InputBox, PatchBox, FieldPatchBox, CropShare
 '@
             Remarks = 'One forward pass, two projections; the patch is the part of the photo holding 95% of the projection, not the whole photo.'
