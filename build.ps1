@@ -130,9 +130,18 @@ function Build-Module {
     # Layer names of the built-in models for tab completion, so completing never builds a model.
     # They need a model built, so only this machine's runtime can make them; the names are the
     # same for every runtime, so another runtime's module takes this machine's table.
+    # Building every architecture takes minutes, so the table is cached under the hash of the
+    # engine and the cmdlets (deterministic builds: the same sources give the same bytes).
     if ($Runtime -eq $HostRuntime) {
-        $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
-        if ($code -ne 0) { throw "Layer table generation failed." }
+        $key = (Get-FileHash -Algorithm SHA256 -InputStream ([IO.MemoryStream]::new([byte[]]((Get-FileHash (Join-Path $deps 'ConvViz.Engine.dll'), (Join-Path $ModuleOut 'ConvViz.Commands.dll')).Hash -join '' | ForEach-Object { [Text.Encoding]::ASCII.GetBytes($_) })))).Hash.Substring(0, 16)
+        $cached = Join-Path $Out "obj/layers-$key.json"
+        if (Test-Path $cached) { Copy-Item $cached (Join-Path $models 'layers.json') }
+        else {
+            $code = Invoke-Pwsh (Join-Path $Root 'build/New-LayerTable.ps1') @('-ModulePath', $ModuleOut)
+            if ($code -ne 0) { throw "Layer table generation failed." }
+            Get-ChildItem (Join-Path $Out 'obj') -Filter 'layers-*.json' | Remove-Item
+            Copy-Item (Join-Path $models 'layers.json') $cached
+        }
     } elseif (Test-Path (Join-Path $Out 'ConvViz/models/layers.json')) {
         Copy-Item (Join-Path $Out 'ConvViz/models/layers.json') -Destination $models
     } else {

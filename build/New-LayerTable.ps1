@@ -24,7 +24,9 @@ if (-not $architectures) { throw 'Import-ConvModel -Architecture has no Validate
 function Get-Table($model) {
     [ordered]@{
         classifier = $model.ClassCount -gt 0
-        layers     = @(Get-ConvLayer -Model $model | ForEach-Object { [ordered]@{ name = $_.Name; kind = $_.Kind; aliases = @($_.Aliases) } })
+        # ConvViz's layers, then the torchvision module names -Layer also accepts (alexnet features.10).
+        layers     = @(@(Get-ConvLayer -Model $model | ForEach-Object { [ordered]@{ name = $_.Name; kind = $_.Kind; aliases = @($_.Aliases) } }) +
+            @($model.GetEngine().Layers.Modules | ForEach-Object { [ordered]@{ name = $_.Name; kind = $_.Kind.ToString(); aliases = @($_.Aliases) } }))
     }
 }
 
