@@ -18,7 +18,7 @@
     user's crontab. The line:
       - redirects everything to the log (plain text: NO_COLOR, and the job sets
         $PSStyle.OutputRendering = 'PlainText');
-      - takes an exclusive lock with flock -n on <StatePath>.lock: a run that finds the
+      - takes an exclusive lock with flock -n on <StatePath>.job.lock (ConvViz itself holds <StatePath>.lock while it scans): a run that finds the
         previous one still going logs it and exits 75 instead of overlapping;
       - uses no % (cron would turn it into a newline) and needs nothing from the environment.
 
@@ -112,7 +112,7 @@ if ($IsWindows -or $AsTaskAction) {
 
 $quote = { param([string] $s) "'" + ($s -replace "'", "'\''") + "'" }
 if (($argv + $LogPath + $pwsh) -match '%') { throw 'A path contains %, which cron turns into a newline; choose paths without it.' }
-$lock = & $quote "$StatePath.lock"
+$lock = & $quote "$StatePath.job.lock"
 $log = & $quote $LogPath
 # exec: the shell becomes pwsh, so a signal to the job reaches pwsh and nothing outlives it.
 # flock on descriptor 9, which pwsh inherits: the lock lasts exactly as long as the job.

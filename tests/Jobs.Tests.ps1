@@ -76,7 +76,7 @@ Describe 'The cron line of Register-NightlyScan.ps1' -Skip:$NoShell {
     }
 
     It 'exits 75 and logs it while another run holds the lock' {
-        $holder = Start-Process -FilePath flock -ArgumentList "$($Job.State).lock", 'sleep', '120' -PassThru
+        $holder = Start-Process -FilePath flock -ArgumentList "$($Job.State).job.lock", 'sleep', '120' -PassThru
         try {
             Start-Sleep -Milliseconds 500
             $p = Start-Cron (Get-CronCommand $Line)

@@ -14,8 +14,8 @@ namespace ConvViz.TestKit;
 /// </summary>
 public static class OnnxFactory
 {
-    public const string UnsupportedNodeName = "erf_node";
-    public const string UnsupportedOpType = "Erf";
+    public const string UnsupportedNodeName = "round_node";
+    public const string UnsupportedOpType = "Round";
 
     /// <summary>Writes every single-op file into <paramref name="directory"/>; returns their paths.</summary>
     public static string[] WriteAll(string directory, int seed)
