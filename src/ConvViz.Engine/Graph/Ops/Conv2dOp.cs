@@ -49,8 +49,37 @@ public sealed class Conv2dOp : GraphOp
     {
         var inShape = context.InputShapes[0];
         // Full transposed convolution over the padded input, then crop the padding away.
-        using var full = F.conv_transpose2d(signal, Weight, null, Stride, new long[] { 0, 0 }, new long[] { 0, 0 }, Dilation, Groups);
+        using var full = TransposedFull(signal);
         return new Tensor?[] { CropToInput(full, inShape[1], inShape[2], Padding[0], Padding[1]) };
+    }
+
+    /// <summary>
+    /// The full transposed convolution ((H-1)*stride + dilation*(k-1) + 1 rows), computed as a
+    /// plain convolution: the signal spread out by the stride, zero-padded by dilation*(k-1), filtered
+    /// by the weights flipped and with in/out channels swapped per group. Not F.conv_transpose2d:
+    /// libtorch 2.10's CPU conv_transpose2d leaves some outputs uninitialised (values, even NaN,
+    /// that change from call to call with the thread count and allocator state), which made
+    /// repeated projections differ silently.
+    /// </summary>
+    internal Tensor TransposedFull(Tensor signal)
+    {
+        long n = signal.shape[0], cout = signal.shape[1], ho = signal.shape[2], wo = signal.shape[3];
+        long sh = Stride[0], sw = Stride[1];
+        using var scope = NewDisposeScope();
+        var spread = signal;
+        if (sh > 1 || sw > 1)
+        {
+            var grid = zeros(new[] { n, cout, ho, sh, wo, sw }, signal.dtype, signal.device);
+            grid.select(5, 0).select(3, 0).copy_(signal);
+            spread = grid.reshape(n, cout, ho * sh, wo * sw).narrow(2, 0, (ho - 1) * sh + 1).narrow(3, 0, (wo - 1) * sw + 1);
+        }
+        var w = Weight;
+        long cinPerGroup = w.shape[1];
+        var swapped = w.reshape(Groups, cout / Groups, cinPerGroup, KernelH, KernelW).transpose(1, 2)
+            .reshape(Groups * cinPerGroup, cout / Groups, KernelH, KernelW).flip(2, 3);
+        var result = F.conv2d(spread, swapped, null, new long[] { 1, 1 },
+            new[] { Dilation[0] * (KernelH - 1), Dilation[1] * (KernelW - 1) }, Dilation, Groups);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>Takes rows [top, top+h) and columns [left, left+w) of a padded-frame map, zero-filling what the map lacks.</summary>
