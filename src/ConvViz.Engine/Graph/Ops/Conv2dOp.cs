@@ -77,7 +77,8 @@ public sealed class Conv2dOp : GraphOp
         long cinPerGroup = w.shape[1];
         var swapped = w.reshape(Groups, cout / Groups, cinPerGroup, KernelH, KernelW).transpose(1, 2)
             .reshape(Groups * cinPerGroup, cout / Groups, KernelH, KernelW).flip(2, 3);
-        var result = F.conv2d(spread, swapped, null, new long[] { 1, 1 },
+        // Contiguous operands: oneDNN gave NaNs for a strided signal (shufflenet_v2, opset 11).
+        var result = F.conv2d(spread.contiguous(), swapped.contiguous(), null, new long[] { 1, 1 },
             new[] { Dilation[0] * (KernelH - 1), Dilation[1] * (KernelW - 1) }, Dilation, Groups);
         return result.MoveToOuterDisposeScope();
     }
