@@ -49,8 +49,47 @@ public sealed class Conv2dOp : GraphOp
     {
         var inShape = context.InputShapes[0];
         // Full transposed convolution over the padded input, then crop the padding away.
-        using var full = F.conv_transpose2d(signal, Weight, null, Stride, new long[] { 0, 0 }, new long[] { 0, 0 }, Dilation, Groups);
+        using var full = TransposedFull(signal);
         return new Tensor?[] { CropToInput(full, inShape[1], inShape[2], Padding[0], Padding[1]) };
+    }
+
+    /// <summary>
+    /// conv_transpose2d(signal, W, stride, padding 0, output padding 0, dilation, groups), computed as a forward
+    /// conv2d: the signal zero-stuffed by the stride and padded by dilation*(kernel-1), filtered with W's
+    /// per-group in/out transpose, flipped in space. libtorch's own conv_transpose2d is not used because its
+    /// oneDNN deconvolution (brgemm_convolution_bwd_strided blocking) dies with an integer divide by zero
+    /// (SIGFPE, the whole process) for some grouped strided shapes, e.g. resnext50_32x4d's layer3.
+    /// </summary>
+    internal Tensor TransposedFull(Tensor signal)
+    {
+        long n = signal.shape[0], o = signal.shape[1], h = signal.shape[2], w = signal.shape[3];
+        if (o != OutChannels)
+            throw new System.ArgumentException($"Conv projection got {o} channels, the layer has {OutChannels}.", nameof(signal));
+        long sh = Stride[0], sw = Stride[1];
+        Tensor stuffed;
+        if (sh == 1 && sw == 1) stuffed = signal.alias();
+        else
+        {
+            stuffed = zeros(new[] { n, o, (h - 1) * sh + 1, (w - 1) * sw + 1 }, signal.dtype, signal.device);
+            using var rows = stuffed.slice(2, 0, stuffed.shape[2], sh);
+            using var holes = rows.slice(3, 0, stuffed.shape[3], sw);
+            holes.copy_(signal);
+        }
+        long ph = Dilation[0] * (KernelH - 1), pw = Dilation[1] * (KernelW - 1);
+        using var adjoint = AdjointWeight();
+        using (stuffed)
+            return F.conv2d(stuffed, adjoint, null, new long[] { 1, 1 }, new[] { ph, pw }, Dilation, Groups);
+    }
+
+    /// <summary>W [O, C/g, kh, kw] as [C, O/g, kh, kw] (in/out swapped within each group), flipped in both spatial axes.</summary>
+    private Tensor AdjointWeight()
+    {
+        var wt = Weight;
+        long g = Groups, outPer = wt.shape[0] / g, inPer = wt.shape[1];
+        using var grouped = wt.reshape(g, outPer, inPer, KernelH, KernelW);
+        using var swapped = grouped.transpose(1, 2);
+        using var flat = swapped.reshape(g * inPer, outPer, KernelH, KernelW);
+        return flat.flip(2, 3);
     }
 
     /// <summary>Takes rows [top, top+h) and columns [left, left+w) of a padded-frame map, zero-filling what the map lacks.</summary>
