@@ -20,6 +20,7 @@ public static class OpAdjoints
         "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Erf", "Pow2", "Pow3", "Sqrt",
         "MulGateBroadcast", "MulGateSilu", "MulNoGate", "Div", "LayerNorm",
         "ReduceMeanSpatial", "ReduceSumChannels", "ReduceMaxSpatial", "ReduceMaxKeep", "Transpose", "ChannelOrder",
+        "ConvGroupedStrided", "ConvDilatedAsymmetric", "ConvResNeXtGrouped", "ConvResNeXtDownsample",
     };
 
     /// <summary>The rule table as about_ConvViz_Models prints it: "Kind ... Gradient | Deconvnet | GuidedBackprop".</summary>
@@ -60,6 +61,14 @@ public static class OpAdjoints
             "ReduceMaxKeep" => (new ReduceOp(ReduceKind.Max, new long[] { 1, 3 }, true), new[] { R(2, 3, 4, 5) }, x => x[0].amax(new long[] { 1, 3 }, keepdim: true), new[] { true }),
             "Transpose" => (new TransposeOp(new long[] { 0, 2, 3, 1 }), new[] { R(2, 3, 4, 5) }, x => x[0].permute(0, 2, 3, 1), new[] { true }),
             "ChannelOrder" => (new ChannelPermuteOp(new long[] { 2, 1, 0 }), new[] { R(2, 3, 4, 5) }, x => x[0].flip(1), new[] { true }),
+            // Conv is linear: all three rules are its exact adjoint. The reference never calls libtorch's conv
+            // (whose backward/deconvolution is what crashed): slices and a per-group einsum.
+            "ConvGroupedStrided" => ConvCase(R(2, 8, 9, 7), R(12, 2, 3, 3), 2, 1, 4, new long[] { 1, 1, 1, 1 }),
+            "ConvDilatedAsymmetric" => ConvCase(R(2, 4, 9, 8), R(6, 2, 3, 2), 1, 2, 2, new long[] { 0, 1, 2, 0 }),
+            // resnext50_32x4d layer3.0 conv2 and downsample at the 64-pixel export: the shapes whose
+            // conv_transpose2d killed the process with SIGFPE inside oneDNN.
+            "ConvResNeXtGrouped" => ConvCase(R(2, 512, 8, 8) * 0.1, R(512, 16, 3, 3) * 0.1, 2, 1, 32, new long[] { 1, 1, 1, 1 }),
+            "ConvResNeXtDownsample" => ConvCase(R(2, 512, 8, 8) * 0.1, R(1024, 512, 1, 1) * 0.1, 2, 1, 1, new long[] { 0, 0, 0, 0 }),
             _ => throw new ArgumentException($"Unknown case '{name}'."),
         };
 
@@ -90,6 +99,32 @@ public static class OpAdjoints
             worst = Math.Max(worst, scale == 0 ? diff : diff / scale);
         }
         return worst;
+    }
+
+    /// <summary>Conv2dOp (padding [top, left, bottom, right]) and a conv written as strided slices of the padded input times a per-group weight matrix.</summary>
+    private static (GraphOp, Tensor[], Func<Tensor[], Tensor>, bool[]) ConvCase(Tensor x, Tensor w, long stride, long dilation, long groups, long[] pad)
+    {
+        var op = new Conv2dOp(w, null, new[] { stride, stride }, pad, new[] { dilation, dilation }, groups);
+        long o = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
+        Tensor Reference(Tensor[] xs)
+        {
+            var v = F.pad(xs[0], new[] { pad[1], pad[3], pad[0], pad[2] });
+            long n = v.shape[0], hp = v.shape[2], wp = v.shape[3];
+            long ho = (hp - dilation * (kh - 1) - 1) / stride + 1, wo = (wp - dilation * (kw - 1) - 1) / stride + 1;
+            Tensor? sum = null;
+            for (long p = 0; p < kh; p++)
+                for (long q = 0; q < kw; q++)
+                {
+                    var window = v.slice(2, p * dilation, p * dilation + (ho - 1) * stride + 1, stride)
+                                  .slice(3, q * dilation, q * dilation + (wo - 1) * stride + 1, stride)
+                                  .reshape(n, groups, cg, ho, wo);
+                    var tap = w.select(3, q).select(2, p).reshape(groups, o / groups, cg);
+                    var term = einsum("ngchw,goc->ngohw", window, tap);
+                    sum = sum is null ? term : sum + term;
+                }
+            return sum!.reshape(n, o, ho, wo);
+        }
+        return (op, new[] { x }, Reference, new[] { true });
     }
 
     private static (GraphOp, Tensor[], Func<Tensor[], Tensor>, bool[]) LayerNormCase(Tensor x, Tensor w, Tensor b, bool exact)
