@@ -65,8 +65,8 @@ public static class OpAdjoints
             // (whose backward/deconvolution is what crashed): slices and a per-group einsum.
             "ConvGroupedStrided" => ConvCase(R(2, 8, 9, 7), R(12, 2, 3, 3), 2, 1, 4, new long[] { 1, 1, 1, 1 }),
             "ConvDilatedAsymmetric" => ConvCase(R(2, 4, 9, 8), R(6, 2, 3, 2), 1, 2, 2, new long[] { 0, 1, 2, 0 }),
-            // resnext50_32x4d layer3.0 conv2 and downsample at the 64-pixel export: the shapes whose
-            // conv_transpose2d killed the process with SIGFPE inside oneDNN.
+            // resnext50_32x4d layer3.0 conv2 (grouped) and downsample at the 64-pixel export; libtorch's
+            // conv_transpose2d of the downsample's [2, 1024, 4, 4] signal kills the process (SIGFPE in oneDNN).
             "ConvResNeXtGrouped" => ConvCase(R(2, 512, 8, 8) * 0.1, R(512, 16, 3, 3) * 0.1, 2, 1, 32, new long[] { 1, 1, 1, 1 }),
             "ConvResNeXtDownsample" => ConvCase(R(2, 512, 8, 8) * 0.1, R(1024, 512, 1, 1) * 0.1, 2, 1, 1, new long[] { 0, 0, 0, 0 }),
             _ => throw new ArgumentException($"Unknown case '{name}'."),
