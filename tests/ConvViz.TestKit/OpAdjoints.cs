@@ -105,25 +105,7 @@ public static class OpAdjoints
     private static (GraphOp, Tensor[], Func<Tensor[], Tensor>, bool[]) ConvCase(Tensor x, Tensor w, long stride, long dilation, long groups, long[] pad)
     {
         var op = new Conv2dOp(w, null, new[] { stride, stride }, pad, new[] { dilation, dilation }, groups);
-        long o = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
-        Tensor Reference(Tensor[] xs)
-        {
-            var v = F.pad(xs[0], new[] { pad[1], pad[3], pad[0], pad[2] });
-            long n = v.shape[0], hp = v.shape[2], wp = v.shape[3];
-            long ho = (hp - dilation * (kh - 1) - 1) / stride + 1, wo = (wp - dilation * (kw - 1) - 1) / stride + 1;
-            Tensor? sum = null;
-            for (long p = 0; p < kh; p++)
-                for (long q = 0; q < kw; q++)
-                {
-                    var window = v.slice(2, p * dilation, p * dilation + (ho - 1) * stride + 1, stride)
-                                  .slice(3, q * dilation, q * dilation + (wo - 1) * stride + 1, stride)
-                                  .reshape(n, groups, cg, ho, wo);
-                    var tap = w.select(3, q).select(2, p).reshape(groups, o / groups, cg);
-                    var term = einsum("ngchw,goc->ngohw", window, tap);
-                    sum = sum is null ? term : sum + term;
-                }
-            return sum!.reshape(n, o, ho, wo);
-        }
+        Tensor Reference(Tensor[] xs) => ReferenceConv.Forward(xs[0], w, null, new[] { stride, stride }, pad, new[] { dilation, dilation }, groups);
         return (op, new[] { x }, Reference, new[] { true });
     }
 
