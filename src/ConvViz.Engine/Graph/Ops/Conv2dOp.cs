@@ -60,6 +60,8 @@ public sealed class Conv2dOp : GraphOp
     /// oneDNN deconvolution (brgemm_convolution_bwd_strided blocking) dies with an integer divide by zero
     /// (SIGFPE, the whole process) for some strided shapes, e.g. the 1x1 stride-2 512->1024 downsample of
     /// resnext50_32x4d / wide_resnet50_2's layer3.0 on a [N, 1024, 4, 4] signal.
+    /// The signal is made contiguous first: a strided (non-contiguous) signal from a Gradient projection of
+    /// shufflenet_v2 (opset 11) came back from conv2d with NaNs.
     /// </summary>
     internal Tensor TransposedFull(Tensor signal)
     {
@@ -68,7 +70,7 @@ public sealed class Conv2dOp : GraphOp
             throw new System.ArgumentException($"Conv projection got {o} channels, the layer has {OutChannels}.", nameof(signal));
         long sh = Stride[0], sw = Stride[1];
         Tensor stuffed;
-        if (sh == 1 && sw == 1) stuffed = signal.alias();
+        if (sh == 1 && sw == 1) stuffed = signal.contiguous();
         else
         {
             stuffed = zeros(new[] { n, o, (h - 1) * sh + 1, (w - 1) * sw + 1 }, signal.dtype, signal.device);
