@@ -138,7 +138,8 @@ Describe 'Operator adjoints against autograd' {
     BeforeAll { $script:Ops = Get-TestKitType 'OpAdjoints' }
     It '<Case> under <Rule> equals the stated rule''s autograd reference' -ForEach @(
         foreach ($case in 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Pow2', 'Pow3', 'Sqrt', 'MulGateBroadcast', 'MulGateSilu',
-            'MulNoGate', 'Div', 'LayerNorm', 'ReduceMeanSpatial', 'ReduceSumChannels', 'ReduceMaxSpatial', 'ReduceMaxKeep', 'Transpose', 'ChannelOrder') {
+            'MulNoGate', 'Div', 'LayerNorm', 'ReduceMeanSpatial', 'ReduceSumChannels', 'ReduceMaxSpatial', 'ReduceMaxKeep', 'Transpose', 'ChannelOrder',
+            'ConvGroupedStrided', 'ConvDilatedAsymmetric', 'ConvResNeXtGrouped', 'ConvResNeXtDownsample') {
             foreach ($rule in 'Gradient', 'Deconvnet', 'GuidedBackprop') { @{ Case = $case; Rule = $rule } }
         }
     ) {
@@ -146,7 +147,7 @@ Describe 'Operator adjoints against autograd' {
     }
 
     It 'the kit covers every case the engine lists' {
-        @($Ops::Cases).Count | Should -Be 19
+        @($Ops::Cases).Count | Should -Be 23
     }
 }
 

@@ -20,6 +20,7 @@ public static class OpAdjoints
         "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Erf", "Pow2", "Pow3", "Sqrt",
         "MulGateBroadcast", "MulGateSilu", "MulNoGate", "Div", "LayerNorm",
         "ReduceMeanSpatial", "ReduceSumChannels", "ReduceMaxSpatial", "ReduceMaxKeep", "Transpose", "ChannelOrder",
+        "ConvGroupedStrided", "ConvDilatedAsymmetric", "ConvResNeXtGrouped", "ConvResNeXtDownsample",
     };
 
     /// <summary>The rule table as about_ConvViz_Models prints it: "Kind ... Gradient | Deconvnet | GuidedBackprop".</summary>
@@ -60,6 +61,14 @@ public static class OpAdjoints
             "ReduceMaxKeep" => (new ReduceOp(ReduceKind.Max, new long[] { 1, 3 }, true), new[] { R(2, 3, 4, 5) }, x => x[0].amax(new long[] { 1, 3 }, keepdim: true), new[] { true }),
             "Transpose" => (new TransposeOp(new long[] { 0, 2, 3, 1 }), new[] { R(2, 3, 4, 5) }, x => x[0].permute(0, 2, 3, 1), new[] { true }),
             "ChannelOrder" => (new ChannelPermuteOp(new long[] { 2, 1, 0 }), new[] { R(2, 3, 4, 5) }, x => x[0].flip(1), new[] { true }),
+            // Conv is linear: all three rules are its exact adjoint. The reference never calls libtorch's conv
+            // (whose backward/deconvolution is what crashed): slices and a per-group einsum.
+            "ConvGroupedStrided" => ConvCase(R(2, 8, 9, 7), R(12, 2, 3, 3), 2, 1, 4, new long[] { 1, 1, 1, 1 }),
+            "ConvDilatedAsymmetric" => ConvCase(R(2, 4, 9, 8), R(6, 2, 3, 2), 1, 2, 2, new long[] { 0, 1, 2, 0 }),
+            // resnext50_32x4d layer3.0 conv2 (grouped) and downsample at the 64-pixel export; libtorch's
+            // conv_transpose2d of the downsample's [2, 1024, 4, 4] signal kills the process (SIGFPE in oneDNN).
+            "ConvResNeXtGrouped" => ConvCase(R(2, 512, 8, 8) * 0.1, R(512, 16, 3, 3) * 0.1, 2, 1, 32, new long[] { 1, 1, 1, 1 }),
+            "ConvResNeXtDownsample" => ConvCase(R(2, 512, 8, 8) * 0.1, R(1024, 512, 1, 1) * 0.1, 2, 1, 1, new long[] { 0, 0, 0, 0 }),
             _ => throw new ArgumentException($"Unknown case '{name}'."),
         };
 
@@ -90,6 +99,14 @@ public static class OpAdjoints
             worst = Math.Max(worst, scale == 0 ? diff : diff / scale);
         }
         return worst;
+    }
+
+    /// <summary>Conv2dOp (padding [top, left, bottom, right]) and a conv written as strided slices of the padded input times a per-group weight matrix.</summary>
+    private static (GraphOp, Tensor[], Func<Tensor[], Tensor>, bool[]) ConvCase(Tensor x, Tensor w, long stride, long dilation, long groups, long[] pad)
+    {
+        var op = new Conv2dOp(w, null, new[] { stride, stride }, pad, new[] { dilation, dilation }, groups);
+        Tensor Reference(Tensor[] xs) => ReferenceConv.Forward(xs[0], w, null, new[] { stride, stride }, pad, new[] { dilation, dilation }, groups);
+        return (op, new[] { x }, Reference, new[] { true });
     }
 
     private static (GraphOp, Tensor[], Func<Tensor[], Tensor>, bool[]) LayerNormCase(Tensor x, Tensor w, Tensor b, bool exact)

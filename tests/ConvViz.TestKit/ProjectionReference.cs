@@ -63,7 +63,7 @@ public static class ProjectionReference
             {
                 using var grad = enable_grad();
                 var ins = n.Inputs.Select(j => values[j].detach().requires_grad_(true)).ToArray();
-                var outv = n.Op.Forward(ins, null, i);
+                var outv = ReferenceConv.NodeForward(n.Op, ins, i);
                 down = autograd.grad(new[] { outv }, ins, new[] { s }, allow_unused: true).Select(t => t.detach()).ToArray();
             }
             for (int k = 0; k < n.Inputs.Length; k++)
@@ -123,7 +123,7 @@ public static class ProjectionReference
     {
         var values = new Dictionary<int, Tensor> { [0] = input };
         for (int i = 1; i <= last; i++)
-            values[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => values[j]).ToArray(), null, i);
+            values[i] = ReferenceConv.NodeForward(graph.Nodes[i].Op, graph.Nodes[i].Inputs.Select(j => values[j]).ToArray(), i);
         return values;
     }
 
