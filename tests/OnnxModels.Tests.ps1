@@ -175,7 +175,6 @@ Describe 'torchvision families exported to ONNX' {
             @{ Name = 'shufflenet_v2_x0_5_op11'; Family = 'shufflenet_v2 (opset 11)' }
             @{ Name = 'mobilenet_v3_small_op17'; Family = 'mobilenet_v3 (opset 17)' }
             @{ Name = 'convnext_tiny_op17'; Family = 'convnext (opset 17)' }
-            @{ Name = 'efficientnet_b0_op17'; Family = 'efficientnet (opset 17)' }
         )
     }
     BeforeAll {
