@@ -68,6 +68,17 @@ $total = [Diagnostics.Stopwatch]::StartNew()
 
 function Get-Median([double[]] $Values) { $Timings::Median([Collections.Generic.List[double]]$Values) }
 
+# Runs a script in a fresh pwsh and returns the JSON of its last "RESULT {...}" line.
+function Invoke-ChildResult([string] $Text, [string] $What) {
+    $cmd = Get-PwshCommand
+    $rest = @($cmd | Select-Object -Skip 1)
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Text))
+    $lines = & $cmd[0] @rest -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object ToString
+    $line = $lines | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
+    if ($LASTEXITCODE -ne 0 -or -not $line) { throw "$What failed:`n$($lines -join "`n")" }
+    $line.Substring(7) | ConvertFrom-Json
+}
+
 function Measure-Seconds([scriptblock] $Script) {
     $clock = [Diagnostics.Stopwatch]::StartNew()
     & $Script | Out-Null
@@ -100,13 +111,7 @@ $seconds = $clock.Elapsed.TotalSeconds
     $layers = ($Layer | ForEach-Object { "'$_'" }) -join ','
     $text = $script.Replace('@MODULE@', (Join-Path $ModulePath 'ConvViz.psd1')).Replace('@ARCH@', $Architecture).Replace('@FOLDER@', $Folder).
         Replace('@COUNT@', "$Count").Replace('@LAYERS@', $layers).Replace('@BATCH@', "$BatchSize")
-    $cmd = Get-PwshCommand
-    $rest = @($cmd | Select-Object -Skip 1)
-    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($text))
-    $lines = & $cmd[0] @rest -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object ToString
-    $line = $lines | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
-    if ($LASTEXITCODE -ne 0 -or -not $line) { throw "Memory child ($Architecture, $Count images) failed:`n$($lines -join "`n")" }
-    $r = $line.Substring(7) | ConvertFrom-Json
+    $r = Invoke-ChildResult $text "Memory child ($Architecture, $Count images)"
     [pscustomobject]@{
         Model = $Architecture; Layers = ($Layer -join ','); Images = [int]$r.images; Records = [int]$r.records
         PeakBeforeScanMB = [math]::Round($r.peakBeforeScan / 1MB, 1); PeakMB = [math]::Round($r.peak / 1MB, 1)
@@ -136,13 +141,7 @@ $seconds = $clock.Elapsed.TotalSeconds
 'RESULT ' + (@{ records = $records.Count; projected = $script:n; images = @($records.ImagePath | Sort-Object -Unique).Count; first = $script:first; seconds = $seconds; peakBefore = $before; peak = (Get-Peak) } | ConvertTo-Json -Compress)
 '@
     $text = $script.Replace('@MODULE@', (Join-Path $ModulePath 'ConvViz.psd1')).Replace('@FOLDER@', $Folder).Replace('@UNITS@', "$StreamUnits").Replace('@TOP@', "$StreamTop")
-    $cmd = Get-PwshCommand
-    $rest = @($cmd | Select-Object -Skip 1)
-    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($text))
-    $lines = & $cmd[0] @rest -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object ToString
-    $line = $lines | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
-    if ($LASTEXITCODE -ne 0 -or -not $line) { throw "Projection stream child failed:`n$($lines -join "`n")" }
-    $r = $line.Substring(7) | ConvertFrom-Json
+    $r = Invoke-ChildResult $text 'Projection stream child'
     [ordered]@{
         records = [int]$r.records; projected = [int]$r.projected; images = [int]$r.images
         secondsToFirstRecord = [math]::Round($r.first, 2); seconds = [math]::Round($r.seconds, 1)
