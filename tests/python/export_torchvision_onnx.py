@@ -2,7 +2,8 @@
 
 usage: export_torchvision_onnx.py OUTDIR SPEC...   SPEC = name:constructor:input_size:opset
 
-For each SPEC, with seeded random weights (torch.manual_seed(0) before construction):
+For each SPEC, with seeded random weights (torch.manual_seed(0) before construction) and
+BatchNorm statistics set from random batches (calibrate):
   OUTDIR/name.onnx          torch.onnx.export at the opset, batch 1, fixed input size
   OUTDIR/name.json          {"input": S, "photo": "photo_R.png", "logits": [...]} where logits are
                             PyTorch's output on the photo through torchvision's eval transform
@@ -35,6 +36,24 @@ def photo(out, r):
     return path
 
 
+def calibrate(model, size):
+    """Sets every BatchNorm's running statistics from random batches, as training would. Without it
+    some random-weight nets starve their deep layers (googlenet's std-0.01 init gives features of
+    1e-11 and logits equal to the classifier's bias), and the logits would test no convolution."""
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average over the batches
+    g = torch.Generator().manual_seed(1)
+    model.train()
+    with torch.no_grad():
+        for _ in range(2):
+            model(torch.randn(8, 3, size, size, generator=g))
+    model.eval()
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -49,6 +68,7 @@ def main():
         photo_path = photo(out, r)
         torch.manual_seed(0)
         model = getattr(torchvision.models, ctor)(weights=None, **EXTRA.get(ctor, {})).eval()
+        calibrate(model, size)
         transform = T.Compose([T.Resize(r), T.CenterCrop(size), T.ToTensor(), T.Normalize(MEAN, STD)])
         x = transform(Image.open(photo_path).convert('RGB')).unsqueeze(0)
         with torch.no_grad():

@@ -40,9 +40,9 @@ public sealed class Conv2dOp : GraphOp
         var x = inputs[0];
         var bias = HasBias ? T("bias") : null;
         if (Symmetric)
-            return F.conv2d(x, Weight, bias, Stride, new[] { Padding[0], Padding[1] }, Dilation, Groups);
+            return Convolve(x, Weight, bias, Stride, new[] { Padding[0], Padding[1] }, Dilation, Groups);
         using var padded = F.pad(x, new[] { Padding[1], Padding[3], Padding[0], Padding[2] });
-        return F.conv2d(padded, Weight, bias, Stride, new long[] { 0, 0 }, Dilation, Groups);
+        return Convolve(padded, Weight, bias, Stride, new long[] { 0, 0 }, Dilation, Groups);
     }
 
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
@@ -78,9 +78,34 @@ public sealed class Conv2dOp : GraphOp
         var swapped = w.reshape(Groups, cout / Groups, cinPerGroup, KernelH, KernelW).transpose(1, 2)
             .reshape(Groups * cinPerGroup, cout / Groups, KernelH, KernelW).flip(2, 3);
         // Contiguous operands: oneDNN gave NaNs for a strided signal (shufflenet_v2, opset 11).
-        var result = F.conv2d(spread.contiguous(), swapped.contiguous(), null, new long[] { 1, 1 },
+        var result = Convolve(spread.contiguous(), swapped.contiguous(), null, new long[] { 1, 1 },
             new[] { Dilation[0] * (KernelH - 1), Dilation[1] * (KernelW - 1) }, Dilation, Groups);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Input channels per group are padded with zeros to a multiple of this (one AVX-512 block of floats).</summary>
+    internal const long ChannelBlock = 16;
+
+    /// <summary>
+    /// F.conv2d, with each group's input channels zero-padded to a multiple of <see cref="ChannelBlock"/>
+    /// when there are more than one block of them and the kernel is larger than 1x1. libtorch 2.10's
+    /// oneDNN convolution gives wrong values, even NaN, for such channel counts (17 to 72 channels that
+    /// are not a multiple of 16 with 3x3 and 7x7 kernels, seen on an AVX-512 AMD EPYC: the padded tail
+    /// of its channel blocks is not zeroed); googlenet's 24-channel 3x3 convolutions and shufflenet's
+    /// conv1 adjoint hit it. Zero channels change no value, so this is exact wherever the bug is absent.
+    /// </summary>
+    internal static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups)
+    {
+        long perGroup = weight.shape[1];
+        bool pointwise = weight.shape[2] == 1 && weight.shape[3] == 1;
+        if (pointwise || perGroup <= ChannelBlock || perGroup % ChannelBlock == 0)
+            return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
+        long extra = ChannelBlock - perGroup % ChannelBlock;
+        using var scope = NewDisposeScope();
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
+        var xs = F.pad(x.reshape(n, groups, perGroup, h, w), new[] { 0L, 0, 0, 0, 0, extra }).reshape(n, groups * (perGroup + extra), h, w);
+        var ws = F.pad(weight, new[] { 0L, 0, 0, 0, 0, extra });
+        return F.conv2d(xs, ws, bias, stride, padding, dilation, groups).MoveToOuterDisposeScope();
     }
 
     /// <summary>Takes rows [top, top+h) and columns [left, left+w) of a padded-frame map, zero-filling what the map lacks.</summary>
