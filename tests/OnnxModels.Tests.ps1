@@ -154,9 +154,9 @@ Describe 'Operator adjoints against autograd' {
 Describe 'Convolutions at every channel count' {
     # libtorch 2.10's oneDNN convolution is wrong (even NaN) for some input-channel counts on AVX-512
     # CPUs; Conv2dOp pads channels around it. float64 convolutions never take the oneDNN path.
-    It 'forward and adjoint equal libtorch''s float64 convolution and its autograd (<= 1e-5 relative), for 17 to 80 channels, 1x1 to 7x7, strided and grouped' {
+    It 'forward and adjoint equal libtorch''s float64 convolution and its autograd (<= 1e-5 relative), for 3 to 80 channels, 1x1 to 7x7, strided and grouped' {
         $lines = @((Get-TestKitType 'ConvKernels')::Check(3))
-        $lines.Count | Should -BeGreaterThan 200
+        $lines.Count | Should -Be 128
         $raw = @($lines | Where-Object { [double](($_ -split '\|')[3].Trim()) -gt 1e-5 })
         Write-Host "    libtorch's own float32 conv2d is off by more than 1e-5 on $($raw.Count) of $($lines.Count) shapes on this machine"
         $bad = @($lines | Where-Object { $f, $b = ($_ -split '\|')[1, 2]; [double]$f.Trim() -gt 1e-5 -or [double]$b.Trim() -gt 1e-5 })
