@@ -19,7 +19,7 @@ public static class ConvKernels
     {
         var lines = new List<string>();
         var gen = new Generator((ulong)seed);
-        foreach (long cin in new long[] { 3, 16, 17, 24, 52, 80 })
+        foreach (long cin in new long[] { 3, 12, 16, 17, 24, 52, 80 })
             foreach (long cout in new long[] { 3, 24 })
                 foreach (long k in new long[] { 1, 3, 5, 7 })
                     foreach (long stride in new long[] { 1, 2 })

@@ -88,17 +88,17 @@ public sealed class Conv2dOp : GraphOp
 
     /// <summary>
     /// F.conv2d, with each group's input channels zero-padded to a multiple of <see cref="ChannelBlock"/>
-    /// when there are more than one block of them and the kernel is larger than 1x1. libtorch 2.10's
-    /// oneDNN convolution gives wrong values, even NaN, for such channel counts (17 to 72 channels that
-    /// are not a multiple of 16 with 3x3 and 7x7 kernels, seen on an AVX-512 AMD EPYC: the padded tail
-    /// of its channel blocks is not zeroed); googlenet's 24-channel 3x3 convolutions and shufflenet's
-    /// conv1 adjoint hit it. Zero channels change no value, so this is exact wherever the bug is absent.
+    /// when there are more than 8 of them, not a multiple of 16, and the kernel is larger than 1x1.
+    /// libtorch 2.10's oneDNN convolution gives wrong values, even NaN, when a group's input channels
+    /// exceed one SIMD block of floats and are not a multiple of it (17-72 channels with AVX-512; also
+    /// 9-15 with AVX2): the padded tail of its channel blocks is not zeroed. googlenet's 24-channel 3x3
+    /// convolutions and shufflenet's conv1 adjoint hit it. Zero channels change no value.
     /// </summary>
     internal static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups)
     {
         long perGroup = weight.shape[1];
         bool pointwise = weight.shape[2] == 1 && weight.shape[3] == 1;
-        if (pointwise || perGroup <= ChannelBlock || perGroup % ChannelBlock == 0)
+        if (pointwise || perGroup <= 8 || perGroup % ChannelBlock == 0)
             return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
         long extra = ChannelBlock - perGroup % ChannelBlock;
         using var scope = NewDisposeScope();
