@@ -265,8 +265,13 @@ Describe 'torchvision families exported to ONNX' {
             $hw = $shape[1] * $shape[2]
             $unit = [math]::Floor($best / $hw); $y = [math]::Floor(($best % $hw) / $shape[2]); $x = $best % $shape[2]
             $mine = $Reference::Projector($engine, $input, $Picked[1], $unit, $y, $x, 'Gradient')
-            $auto = $Reference::Gradient($engine, $input, $Picked[1], $unit, $y, $x)
-            $Outputs::RelativeError($mine, [double[]]$auto) | Should -BeLessOrEqual $Tolerance
+            # Autograd at the engine's forward values: the two float32 forward passes (oneDNN and the
+            # kit's slice-and-einsum convolutions) differ in the last bits, which flips ReLUs near zero
+            # (calibrated batch norms put many there) and moves regnet's whole-chain gradient by 2e-2.
+            $pinned = $Reference::GradientAtEngineValues($engine, $input, $Picked[1], $unit, $y, $x)
+            $free = $Outputs::RelativeError($mine, [double[]]$Reference::Gradient($engine, $input, $Picked[1], $unit, $y, $x))
+            Write-Host ("    {0,-26} Gradient vs autograd at the engine's values {1:E2} (with the kit's own forward pass {2:E2})" -f $Family, $Outputs::RelativeError($mine, [double[]]$pinned), $free)
+            $Outputs::RelativeError($mine, [double[]]$pinned) | Should -BeLessOrEqual $Tolerance
         }
     }
 }

@@ -31,6 +31,37 @@ public static class ProjectionReference
         return (g * a.detach()).detach().cpu().data<float>().ToArray();
     }
 
+    /// <summary>
+    /// a * da/dx by autograd, with every node's value pinned to the engine's own forward value
+    /// (value = engine value, derivative = autograd of the reference op at that value). Two float32
+    /// forward implementations differ in the last bits, which flips ReLUs whose input is near zero
+    /// and changes the gradient there; pinning the values removes that, so this checks the
+    /// projector's adjoints and their composition only.
+    /// </summary>
+    public static float[] GradientAtEngineValues(ConvModel model, float[] input, string layer, long unit, long y, long x)
+    {
+        using var scope = NewDisposeScope();
+        var graph = model.Graph;
+        int node = model.Layers.Get(layer).Activation;
+        var shape = graph.InputShape;
+        var engine = new Tensor[node + 1];
+        engine[0] = tensor(input).reshape(1, shape[0], shape[1], shape[2]);
+        using (no_grad())
+            for (int i = 1; i <= node; i++)
+                engine[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => engine[j]).ToArray(), null, i);
+        using var grad = enable_grad();
+        var values = new Tensor[node + 1];
+        values[0] = engine[0].clone().requires_grad_(true);
+        for (int i = 1; i <= node; i++)
+        {
+            var reference = ReferenceConv.NodeForward(graph.Nodes[i].Op, graph.Nodes[i].Inputs.Select(j => values[j]).ToArray(), i);
+            values[i] = reference.requires_grad ? engine[i] + (reference - reference.detach()) : engine[i];
+        }
+        var a = Pick(values[node], unit, y, x);
+        var g = autograd.grad(new[] { a }, new[] { values[0] })[0];
+        return (g * a.detach()).detach().cpu().data<float>().ToArray();
+    }
+
     /// <summary>Guided backpropagation by a per-node autograd walk; ReLUs pass relu(signal) * (x > 0).</summary>
     public static float[] Guided(ConvModel model, float[] input, string layer, long unit, long y, long x)
     {
