@@ -112,6 +112,100 @@ public static class BenchTimings
         };
     }
 
+    /// <summary>libtorch's intra-op thread count (process-wide); returns the previous one.</summary>
+    public static int SetThreads(int intraOp)
+    {
+        int before = get_num_threads();
+        if (intraOp > 0) set_num_threads(intraOp);
+        return before;
+    }
+
+    /// <summary>
+    /// Where a scan's time goes with <paramref name="workers"/> decode threads and libtorch's current
+    /// intra-op threads, in seconds for the whole set: the prefetcher drained alone (read, hash,
+    /// decode, fit, batch tensor), the forward passes alone on an already built batch (as many
+    /// batches as the set makes, ForwardRows rows each, the scan's taps streamed but not folded
+    /// into a top-k), and the engine scan itself (all of it overlapped).
+    /// </summary>
+    public static Dictionary<string, double> ScanBreakdown(ConvModel model, string[] paths, int batchSize, string[] layers, int workers)
+    {
+        var requests = Ordered(paths);
+        var result = new Dictionary<string, double> { ["threads"] = get_num_threads(), ["workers"] = workers };
+        var clock = Stopwatch.StartNew();
+        Tensor? first = null;
+        using (var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input) { Workers = workers }))
+        {
+            while (prefetcher.TryRead(out var batch))
+                using (batch)
+                    if (first is null && batch.Count == batchSize) { first = batch.Pixels!.clone(); }
+        }
+        result["prefetch"] = clock.Elapsed.TotalSeconds;
+
+        var scanner = new ActivationScanner(model, new ScanOptions { Layers = layers, BatchSize = batchSize, Device = model.DeviceName, DecodeWorkers = workers });
+        var nodes = scanner.Taps.Select(t => t.Node).Distinct().ToArray();
+        int batches = (paths.Length + batchSize - 1) / batchSize;
+        using (first)
+        {
+            var rows = ActivationScanner.ForwardRows(batchSize, model.Device);
+            using var input = ActivationScanner.PadRows(first!, rows);
+            // warm-up
+            using (NewDisposeScope()) ForwardPass.Stream(model.Graph, input, nodes, (n, v) => { });
+            clock.Restart();
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                ForwardPass.Stream(model.Graph, input, nodes, (n, v) => { });
+            }
+            result["forwardTaps"] = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                _ = ForwardPass.Output(model.Graph, input).sum().item<float>();
+            }
+            result["forwardBare"] = clock.Elapsed.TotalSeconds;
+        }
+        clock.Restart();
+        var r = scanner.Scan(paths);
+        result["scan"] = clock.Elapsed.TotalSeconds;
+        if (r.ImagesScanned != paths.Length) throw new InvalidOperationException($"Scanned {r.ImagesScanned} of {paths.Length} images.");
+        return result;
+    }
+
+    /// <summary>
+    /// Seconds per op kind (Conv, BatchNorm, Relu, ...) of <paramref name="repetitions"/> forward passes of
+    /// <paramref name="batch"/> copies of a fitted image through the whole graph (every node, in order), medians per kind.
+    /// </summary>
+    public static Dictionary<string, double> ForwardByKind(ConvModel model, string path, int batch, int repetitions, bool inference)
+    {
+        var fitted = ImageFitter.Load(path, model.Input);
+        using var scope = NewDisposeScope();
+        var input = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width).expand(batch, -1, -1, -1).contiguous().to(model.Device);
+        var perKind = new Dictionary<string, List<double>>();
+        var nodes = model.Graph.Nodes;
+        for (int r = 0; r <= repetitions; r++)
+        {
+            using var inner = NewDisposeScope();
+            using IDisposable mode = inference ? (IDisposable)inference_mode() : no_grad();
+            var values = new Tensor?[nodes.Count];
+            values[0] = input;
+            var sums = new Dictionary<string, double>();
+            var clock = new Stopwatch();
+            for (int i = 1; i < nodes.Count; i++)
+            {
+                var node = nodes[i];
+                var inputs = node.Inputs.Select(j => values[j]!).ToArray();
+                clock.Restart();
+                values[i] = node.Op.Forward(inputs, null, i);
+                double t = clock.Elapsed.TotalSeconds;
+                sums[node.Op.Kind] = sums.GetValueOrDefault(node.Op.Kind) + t;
+            }
+            if (r == 0) continue;
+            foreach (var (k, v) in sums) { if (!perKind.TryGetValue(k, out var l)) perKind[k] = l = new(); l.Add(v); }
+        }
+        return perKind.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    }
+
     /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>
     public static long PeakResidentBytes()
     {
