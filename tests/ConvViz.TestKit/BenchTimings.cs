@@ -137,7 +137,7 @@ public static class BenchTimings
         {
             while (prefetcher.TryRead(out var batch))
                 using (batch)
-                    if (first is null && batch.Count == batchSize) { first = batch.Pixels!.clone(); }
+                    if (first is null && batch.Count > 0) { first = batch.Pixels!.clone(); }
         }
         result["prefetch"] = clock.Elapsed.TotalSeconds;
 
@@ -204,6 +204,32 @@ public static class BenchTimings
             foreach (var (k, v) in sums) { if (!perKind.TryGetValue(k, out var l)) perKind[k] = l = new(); l.Add(v); }
         }
         return perKind.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    }
+
+    /// <summary>
+    /// Median seconds of one forward pass (graph output) of <paramref name="batch"/> copies of a fitted image under
+    /// variants: "nograd" (as the engine runs), "inference" (inference_mode), "channelsLast" (input in channels-last
+    /// memory format, no_grad). Variants alternate within each repetition.
+    /// </summary>
+    public static Dictionary<string, double> ForwardVariants(ConvModel model, string path, int batch, int repetitions)
+    {
+        var fitted = ImageFitter.Load(path, model.Input);
+        using var scope = NewDisposeScope();
+        var input = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width).expand(batch, -1, -1, -1).contiguous().to(model.Device);
+        var last = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // NHWC strides: libtorch treats it as channels-last
+        var names = new[] { "nograd", "inference", "channelsLast", "channelsLastInference" };
+        var times = names.ToDictionary(n => n, n => new List<double>());
+        for (int r = 0; r <= repetitions; r++)
+            foreach (var name in names)
+            {
+                using var inner = NewDisposeScope();
+                using IDisposable mode = name.EndsWith("nference") ? (IDisposable)inference_mode() : no_grad();
+                var x = name.StartsWith("channelsLast") ? last : input;
+                var clock = Stopwatch.StartNew();
+                _ = ForwardPass.Output(model.Graph, x).sum().item<float>();
+                if (r > 0) times[name].Add(clock.Elapsed.TotalSeconds);
+            }
+        return times.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
     }
 
     /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>
