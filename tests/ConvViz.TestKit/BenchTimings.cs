@@ -21,13 +21,16 @@ public static class BenchTimings
     /// <summary>
     /// The bare forward pass the scan is compared with: the same images through the same
     /// prefetcher (read, hash, decode and fit on worker threads, in ordinal path order), the
-    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k.
+    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k; the scan's ThreadPlan.
     /// </summary>
     public static double BareForward(ConvModel model, string[] paths, int batchSize)
     {
         var requests = Ordered(paths);
+        // The scan's split of the cores between libtorch and the decoders.
+        var plan = ConvViz.Engine.Runtime.ThreadPlan.For(model.Device);
+        using var threads = plan.Apply();
         var clock = Stopwatch.StartNew();
-        using var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input));
+        using var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input) { Workers = plan.DecodeWorkers });
         while (prefetcher.TryRead(out var batch))
         {
             using (batch)
@@ -141,7 +144,7 @@ public static class BenchTimings
         }
         result["prefetch"] = clock.Elapsed.TotalSeconds;
 
-        var scanner = new ActivationScanner(model, new ScanOptions { Layers = layers, BatchSize = batchSize, Device = model.DeviceName, DecodeWorkers = workers });
+        var scanner = new ActivationScanner(model, new ScanOptions { Layers = layers, BatchSize = batchSize, Device = model.DeviceName, DecodeWorkers = workers, Threads = get_num_threads() });
         var nodes = scanner.Taps.Select(t => t.Node).Distinct().ToArray();
         int batches = (paths.Length + batchSize - 1) / batchSize;
         using (first)

@@ -16,7 +16,8 @@ namespace ConvViz.TestKit;
 /// engine's TopK code, so it checks it. For small corpora only. The image is the first row of
 /// an otherwise zero batch with as many rows as a scan at <c>batchSize</c> runs
 /// (ActivationScanner.ForwardRows): libtorch's kernels depend on the row count (last-bit
-/// differences), so only the same row count gives the same bits.
+/// differences), so only the same row count gives the same bits; and it runs with the scan's libtorch
+/// thread count (<c>ThreadPlan</c>).
 /// Order: value descending, then full path (ordinal) ascending, then y*W+x ascending.
 /// </summary>
 public static class TopKReference
@@ -24,6 +25,8 @@ public static class TopKReference
     public static ReferenceEntry[] Compute(ConvModel model, string[] imagePaths, string[] layers, int k,
         string stage = "Activation", bool allowSameImage = false, int[]? units = null, int batchSize = 1)
     {
+        // The scan's intra-op thread count (ThreadPlan), and with it ForwardRows: the same geometry, the same bits.
+        using var threads = ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply();
         var st = Enum.Parse<Stage>(stage, ignoreCase: true);
         var specs = model.Layers.Resolve(layers);
         var paths = imagePaths.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToArray();

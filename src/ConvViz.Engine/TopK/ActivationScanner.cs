@@ -155,7 +155,10 @@ public sealed class ActivationScanner
         bool CheckpointDue() => o.CheckpointSeconds <= 0
             || sinceCheckpoint.Elapsed.TotalSeconds >= Math.Max(o.CheckpointSeconds, 20 * lastWriteSeconds);
 
-        var prefetch = new PrefetchOptions(o.BatchSize, spec) { Decode = o.Decode, Workers = o.DecodeWorkers };
+        // Intra-op threads and decoders share the cores; ForwardRows (below) depends on the thread count set here.
+        var plan = ThreadPlan.For(device, o.DecodeWorkers, o.Threads);
+        using var threads = plan.Apply();
+        var prefetch = new PrefetchOptions(o.BatchSize, spec) { Decode = o.Decode, Workers = plan.DecodeWorkers };
         using (var prefetcher = new BatchPrefetcher(requests, prefetch, counted.Count > 0 ? AlreadyCounted : null, cancellationToken))
         {
             while (true)
@@ -231,6 +234,7 @@ public sealed class ActivationScanner
     /// differ in the last bit. With a fixed row count that the threads divide evenly, an image's
     /// values do not depend on which images share its batch or where it sits, so resume, shards
     /// and any file order give bit-identical results. Short batches are padded with zero images.
+    /// Called on the scanning thread after <see cref="ThreadPlan.Apply"/>: the count is the scan's.
     /// </summary>
     public static long ForwardRows(int batchSize, Device device)
     {
