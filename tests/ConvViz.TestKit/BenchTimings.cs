@@ -220,7 +220,7 @@ public static class BenchTimings
         using var scope = NewDisposeScope();
         var input = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width).expand(batch, -1, -1, -1).contiguous().to(model.Device);
         var last = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // NHWC strides: libtorch treats it as channels-last
-        var names = new[] { "nograd", "inference", "channelsLast", "channelsLastInference" };
+        var names = new[] { "nograd", "nogradNotInPlace", "inference", "channelsLast", "channelsLastInference" };
         var times = names.ToDictionary(n => n, n => new List<double>());
         for (int r = 0; r <= repetitions; r++)
             foreach (var name in names)
@@ -228,11 +228,27 @@ public static class BenchTimings
                 using var inner = NewDisposeScope();
                 using IDisposable mode = name.EndsWith("nference") ? (IDisposable)inference_mode() : no_grad();
                 var x = name.StartsWith("channelsLast") ? last : input;
+                ForwardPass.AllowInPlace = name != "nogradNotInPlace";
                 var clock = Stopwatch.StartNew();
-                _ = ForwardPass.Output(model.Graph, x).sum().item<float>();
+                try { _ = ForwardPass.Output(model.Graph, x).sum().item<float>(); }
+                finally { ForwardPass.AllowInPlace = true; }
                 if (r > 0) times[name].Add(clock.Elapsed.TotalSeconds);
             }
         return times.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    }
+
+    /// <summary>
+    /// The graph output (logits) for a batch of fitted images through ForwardPass (the scan's code path, in-place
+    /// ReLU/Add included), and the fitted pixels, written as raw float32 files for an independent check in PyTorch.
+    /// </summary>
+    public static void WriteLogits(ConvModel model, string[] paths, string pixelsFile, string logitsFile)
+    {
+        using var scope = NewDisposeScope();
+        var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
+        var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+        var output = ForwardPass.Output(model.Graph, input);
+        File.WriteAllBytes(pixelsFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(input.cpu().contiguous().data<float>().ToArray().AsSpan()).ToArray());
+        File.WriteAllBytes(logitsFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.cpu().contiguous().data<float>().ToArray().AsSpan()).ToArray());
     }
 
     /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>

@@ -18,6 +18,12 @@ public static class ForwardPass
     /// <summary>Forward passes run in this process so far (all graphs, all threads); tests count them.</summary>
     public static long Passes => System.Threading.Interlocked.Read(ref _passes);
 
+    /// <summary>
+    /// Whether tapeless passes may let ReLU and Add overwrite their input in place (same values, fewer
+    /// allocations). Only benchmarks turn it off, to measure the difference.
+    /// </summary>
+    public static bool AllowInPlace { get; set; } = true;
+
     public static Dictionary<int, Tensor> Run(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, SwitchTape? tape = null)
     {
         var values = Walk(graph, input, taps, tape, keepTaps: true, visit: null);
@@ -60,7 +66,7 @@ public static class ForwardPass
             var inputs = new Tensor[node.Inputs.Length];
             for (int k = 0; k < inputs.Length; k++) inputs[k] = values[node.Inputs[k]]!;
             int first = node.Inputs.Length > 0 ? node.Inputs[0] : 0;
-            Tensor? inPlace = tape is null && first != 0 && consumers[first] == 1 && graph.Nodes[first].Op.FreshOutput
+            Tensor? inPlace = AllowInPlace && tape is null && first != 0 && consumers[first] == 1 && graph.Nodes[first].Op.FreshOutput
                 && !(keepTaps && tapped.Contains(first)) ? node.Op.ForwardInPlace(inputs) : null;
             if (inPlace is not null)
             {
