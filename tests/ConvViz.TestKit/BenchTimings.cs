@@ -21,7 +21,7 @@ public static class BenchTimings
     /// <summary>
     /// The bare forward pass the scan is compared with: the same images through the same
     /// prefetcher (read, hash, decode and fit on worker threads, in ordinal path order), the
-    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k; the scan's ThreadPlan.
+    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k; the scan's ThreadPlan and layout.
     /// </summary>
     public static double BareForward(ConvModel model, string[] paths, int batchSize)
     {
@@ -37,7 +37,7 @@ public static class BenchTimings
             {
                 if (batch.Count == 0) continue;
                 using var scope = NewDisposeScope();
-                var input = batch.Pixels!.to(model.Device);
+                var input = ActivationScanner.ScanLayout(batch.Pixels!.to(model.Device));
                 var output = ForwardPass.Output(model.Graph, input);
                 // Make sure the work is done (matters on an asynchronous device).
                 _ = output.sum().item<float>();
@@ -150,7 +150,8 @@ public static class BenchTimings
         using (first)
         {
             var rows = ActivationScanner.ForwardRows(batchSize, model.Device);
-            using var input = ActivationScanner.PadRows(first!, rows);
+            using var padded = ActivationScanner.PadRows(first!, rows);
+            using var input = ActivationScanner.ScanLayout(padded);
             // warm-up
             using (NewDisposeScope()) ForwardPass.Stream(model.Graph, input, nodes, (n, v) => { });
             clock.Restart();

@@ -17,7 +17,7 @@ namespace ConvViz.TestKit;
 /// an otherwise zero batch with as many rows as a scan at <c>batchSize</c> runs
 /// (ActivationScanner.ForwardRows): libtorch's kernels depend on the row count (last-bit
 /// differences), so only the same row count gives the same bits; and it runs with the scan's libtorch
-/// thread count (<c>ThreadPlan</c>).
+/// thread count (<c>ThreadPlan</c>) and memory layout (<c>ActivationScanner.ScanLayout</c>).
 /// Order: value descending, then full path (ordinal) ascending, then y*W+x ascending.
 /// </summary>
 public static class TopKReference
@@ -46,7 +46,7 @@ public static class TopKReference
             using var scope = NewDisposeScope();
             var input = zeros(new long[] { ActivationScanner.ForwardRows(batchSize, model.Device), 3, model.Input.Height, model.Input.Width });
             input[0] = tensor(fitted.Pixels, new long[] { 3, model.Input.Height, model.Input.Width });
-            var outs = ForwardPass.Run(model.Graph, input.to(model.Device), nodes.Distinct().ToArray());
+            var outs = ForwardPass.Run(model.Graph, ActivationScanner.ScanLayout(input.to(model.Device)), nodes.Distinct().ToArray());
             for (int li = 0; li < specs.Count; li++)
             {
                 var a = outs[nodes[li]][0].unsqueeze(0);

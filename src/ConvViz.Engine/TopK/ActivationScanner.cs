@@ -215,7 +215,7 @@ public sealed class ActivationScanner
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var input = PadRows(batch.Pixels!, ForwardRows(Options.BatchSize, device)).to(device);
+        var input = ScanLayout(PadRows(batch.Pixels!, ForwardRows(Options.BatchSize, device)).to(device));
         int rows = batch.Count;
         var seqs = tensor(batch.Items.Select(i => i.Sequence).ToArray(), device: device);
         // Each tap folds into the store as soon as it is computed and is freed after: peak memory as a bare pass.
@@ -241,6 +241,19 @@ public sealed class ActivationScanner
         if (device.type != TorchSharp.DeviceType.CPU) return batchSize;
         long threads = Math.Max(1, get_num_threads());
         return (batchSize + threads - 1) / threads * threads;
+    }
+
+    /// <summary>
+    /// The memory layout a scan's forward passes run in: on the CPU, channels-last (NHWC strides; every op
+    /// keeps it), which libtorch's oneDNN convolutions run without reordering: the resnet18 forward pass takes
+    /// ~0.72x the time of the NCHW one (NOTES-issue15.md). Values equal NCHW's to float rounding, not bit for
+    /// bit, so everything that must agree with a scan bit for bit (the brute-force reference) runs in this layout too.
+    /// Only tapeless passes: the projection adjoints assume contiguous tensors.
+    /// </summary>
+    public static Tensor ScanLayout(Tensor input)
+    {
+        if (input.device_type != TorchSharp.DeviceType.CPU || input.dim() != 4) return input.alias();
+        return input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 
     /// <summary>The batch with zero rows appended up to <paramref name="rows"/> (the tensor itself when it has them).</summary>
