@@ -103,7 +103,7 @@ function Invoke-PeerBenchmark {
     }
 
     # Projections: 9 x units records of layer3 (Deconvnet) against the peer's autograd batches.
-    $units = if ($Quick) { 8 } else { 64 }
+    $units = if ($Quick) { 8 } else { $PeerProjectionUnits }
     $records = @(Get-TopActivations -LiteralPath $photos -Model $model -Layer layer3 -Unit (0..($units - 1)) -Top 9 -BatchSize $BatchSize)
     $null = $records[0..([math]::Min(8, $records.Count) - 1)] | Invoke-Deconvolution -Model $model
     $projectionRuns = foreach ($r in 1..([math]::Max(1, [math]::Min(2, $Repetitions)))) {
