@@ -46,6 +46,8 @@ param(
     [string] $DataPath = (Join-Path $PSScriptRoot '../../out/bench-data'),
     [ValidateRange(16, 10000)] [int] $PeerImageCount = 320,
     [ValidateRange(1, 1000)] [int] $CameraImageCount = 64,
+    # Units of layer3 whose top-9 the peer comparison projects (x 9 records).
+    [ValidateRange(1, 256)] [int] $PeerProjectionUnits = 64,
     [switch] $Quick
 )
 $ErrorActionPreference = 'Stop'

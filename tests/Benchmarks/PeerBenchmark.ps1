@@ -103,9 +103,9 @@ function Invoke-PeerBenchmark {
     }
 
     # Projections: 9 x units records of layer3 (Deconvnet) against the peer's autograd batches.
-    $units = if ($Quick) { 8 } else { 64 }
+    $units = if ($Quick) { 8 } else { $PeerProjectionUnits }
     $records = @(Get-TopActivations -LiteralPath $photos -Model $model -Layer layer3 -Unit (0..($units - 1)) -Top 9 -BatchSize $BatchSize)
-    $null = $records[0..([math]::Min(8, $records.Count) - 1)] | Invoke-Deconvolution -Model $model
+    $null = $records[0..([math]::Min(8, $records.Count) - 1)] | Invoke-Deconvolution -Model $model -Method Deconvnet
     $projectionRuns = foreach ($r in 1..([math]::Max(1, [math]::Min(2, $Repetitions)))) {
         $order = if ($r % 2) { 'convviz', 'peer' } else { 'peer', 'convviz' }
         $t = @{}
@@ -114,7 +114,7 @@ function Invoke-PeerBenchmark {
                 $p = Invoke-Peer @('project', '--weights', $data.Weights, '--folder', $data.Photos, '--count', "$($photos.Count)", '--batch', "$BatchSize", '--layer', 'layer3', '--units', "$units")
                 $t.peer = $p.projectionsPerSecond
             }
-            else { $t.convviz = $records.Count / (Measure-Seconds { $records | Invoke-Deconvolution -Model $model }) }
+            else { $t.convviz = $records.Count / (Measure-Seconds { $records | Invoke-Deconvolution -Model $model -Method Deconvnet }) }
         }
         Write-Host ("  rep {0} project : ConvViz {1:F2} /s, PyTorch {2:F2} /s ({3} records)" -f $r, $t.convviz, $t.peer, $records.Count)
         [pscustomobject]@{ Repetition = $r; ConvVizPerSecond = $t.convviz; PeerPerSecond = $t.peer; Ratio = $t.convviz / $t.peer }

@@ -221,6 +221,33 @@ def cmd_project(a):
     emit({"mode": "project", "records": done, "seconds": seconds, "projectionsPerSecond": done / seconds, "layer": a.layer})
 
 
+def cmd_breakdown(a):
+    """Where the peer's time goes, single process: PIL decode + transform per image (median), and the
+    forward pass alone (with and without the hooks' work) on one batch, at this process's thread count."""
+    torch.set_num_threads(a.threads) if a.threads else None
+    model = load_model(a.weights)
+    paths = list_files(a.folder, a.count)
+    ds = Files(paths)
+    dec, tr = [], []
+    for p in paths:
+        t = time.perf_counter()
+        with Image.open(p) as im:
+            rgb = im.convert("RGB")
+        dec.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ds.transform(rgb)
+        tr.append(time.perf_counter() - t)
+    x = torch.stack([ds[i][0] for i in range(min(a.batch, len(paths)))])
+    med = lambda v: sorted(v)[len(v) // 2]
+    with torch.inference_mode():
+        model(x)
+        fw = []
+        for _ in range(a.repeat):
+            t = time.perf_counter(); model(x); fw.append(time.perf_counter() - t)
+    emit({"mode": "breakdown", "images": len(paths), "decode": med(dec), "transform": med(tr), "forwardBatch": med(fw),
+          "batch": x.shape[0], "threads": torch.get_num_threads()})
+
+
 def layer_output(model, layer, x):
     box = {}
     h = layer.register_forward_hook(lambda m, i, o: box.__setitem__("o", o))
@@ -233,17 +260,17 @@ def layer_output(model, layer, x):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["weights", "photos", "scan", "forward", "calibrate", "project"])
+    p.add_argument("mode", choices=["weights", "photos", "scan", "forward", "calibrate", "project", "breakdown"])
     p.add_argument("--weights"); p.add_argument("--folder"); p.add_argument("--output"); p.add_argument("--source")
     p.add_argument("--seed", type=int, default=0); p.add_argument("--count", type=int, default=0)
     p.add_argument("--batch", type=int, default=16); p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=0); p.add_argument("--k", type=int, default=9)
     p.add_argument("--width", type=int, default=500); p.add_argument("--height", type=int, default=375)
-    p.add_argument("--quality", type=int, default=90)
+    p.add_argument("--quality", type=int, default=90); p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--layer", default="layer3"); p.add_argument("--units", type=int, default=64)
     a = p.parse_args()
     {"weights": cmd_weights, "photos": cmd_photos, "scan": cmd_scan, "forward": lambda a: cmd_scan(a, hooks=False),
-     "calibrate": cmd_calibrate, "project": cmd_project}[a.mode](a)
+     "calibrate": cmd_calibrate, "project": cmd_project, "breakdown": cmd_breakdown}[a.mode](a)
 
 
 if __name__ == "__main__":

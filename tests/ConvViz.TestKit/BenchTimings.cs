@@ -21,20 +21,23 @@ public static class BenchTimings
     /// <summary>
     /// The bare forward pass the scan is compared with: the same images through the same
     /// prefetcher (read, hash, decode and fit on worker threads, in ordinal path order), the
-    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k.
+    /// same batch size, and one ForwardPass.Run of the graph output per batch; no taps, no top-k; the scan's ThreadPlan and layout.
     /// </summary>
     public static double BareForward(ConvModel model, string[] paths, int batchSize)
     {
         var requests = Ordered(paths);
+        // The scan's split of the cores between libtorch and the decoders.
+        var plan = ConvViz.Engine.Runtime.ThreadPlan.For(model.Device);
+        using var threads = plan.Apply();
         var clock = Stopwatch.StartNew();
-        using var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input));
+        using var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input) { Workers = plan.DecodeWorkers });
         while (prefetcher.TryRead(out var batch))
         {
             using (batch)
             {
                 if (batch.Count == 0) continue;
                 using var scope = NewDisposeScope();
-                var input = batch.Pixels!.to(model.Device);
+                var input = ActivationScanner.ScanLayout(batch.Pixels!.to(model.Device));
                 var output = ForwardPass.Output(model.Graph, input);
                 // Make sure the work is done (matters on an asynchronous device).
                 _ = output.sum().item<float>();
@@ -110,6 +113,143 @@ public static class BenchTimings
             ["readHash"] = Median(read), ["imageSharpDecode"] = Median(imageSharp), ["engineDecode"] = Median(decode),
             ["engineFit"] = Median(fit), ["engineLoad"] = Median(both),
         };
+    }
+
+    /// <summary>libtorch's intra-op thread count (process-wide); returns the previous one.</summary>
+    public static int SetThreads(int intraOp)
+    {
+        int before = get_num_threads();
+        if (intraOp > 0) set_num_threads(intraOp);
+        return before;
+    }
+
+    /// <summary>
+    /// Where a scan's time goes with <paramref name="workers"/> decode threads and libtorch's current
+    /// intra-op threads, in seconds for the whole set: the prefetcher drained alone (read, hash,
+    /// decode, fit, batch tensor), the forward passes alone on an already built batch (as many
+    /// batches as the set makes, ForwardRows rows each, the scan's taps streamed but not folded
+    /// into a top-k), and the engine scan itself (all of it overlapped).
+    /// </summary>
+    public static Dictionary<string, double> ScanBreakdown(ConvModel model, string[] paths, int batchSize, string[] layers, int workers)
+    {
+        var requests = Ordered(paths);
+        var result = new Dictionary<string, double> { ["threads"] = get_num_threads(), ["workers"] = workers };
+        var clock = Stopwatch.StartNew();
+        Tensor? first = null;
+        using (var prefetcher = new BatchPrefetcher(requests, new PrefetchOptions(batchSize, model.Input) { Workers = workers }))
+        {
+            while (prefetcher.TryRead(out var batch))
+                using (batch)
+                    if (first is null && batch.Count > 0) { first = batch.Pixels!.clone(); }
+        }
+        result["prefetch"] = clock.Elapsed.TotalSeconds;
+
+        var scanner = new ActivationScanner(model, new ScanOptions { Layers = layers, BatchSize = batchSize, Device = model.DeviceName, DecodeWorkers = workers, Threads = get_num_threads() });
+        var nodes = scanner.Taps.Select(t => t.Node).Distinct().ToArray();
+        int batches = (paths.Length + batchSize - 1) / batchSize;
+        using (first)
+        {
+            var rows = ActivationScanner.ForwardRows(batchSize, model.Device);
+            using var padded = ActivationScanner.PadRows(first!, rows);
+            using var input = ActivationScanner.ScanLayout(padded);
+            // warm-up
+            using (NewDisposeScope()) ForwardPass.Stream(model.Graph, input, nodes, (n, v) => { });
+            clock.Restart();
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                ForwardPass.Stream(model.Graph, input, nodes, (n, v) => { });
+            }
+            result["forwardTaps"] = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                _ = ForwardPass.Output(model.Graph, input).sum().item<float>();
+            }
+            result["forwardBare"] = clock.Elapsed.TotalSeconds;
+        }
+        clock.Restart();
+        var r = scanner.Scan(paths);
+        result["scan"] = clock.Elapsed.TotalSeconds;
+        if (r.ImagesScanned != paths.Length) throw new InvalidOperationException($"Scanned {r.ImagesScanned} of {paths.Length} images.");
+        return result;
+    }
+
+    /// <summary>
+    /// Seconds per op kind (Conv, BatchNorm, Relu, ...) of <paramref name="repetitions"/> forward passes of
+    /// <paramref name="batch"/> copies of a fitted image through the whole graph (every node, in order), medians per kind.
+    /// </summary>
+    public static Dictionary<string, double> ForwardByKind(ConvModel model, string path, int batch, int repetitions, bool inference)
+    {
+        var fitted = ImageFitter.Load(path, model.Input);
+        using var scope = NewDisposeScope();
+        var input = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width).expand(batch, -1, -1, -1).contiguous().to(model.Device);
+        var perKind = new Dictionary<string, List<double>>();
+        var nodes = model.Graph.Nodes;
+        for (int r = 0; r <= repetitions; r++)
+        {
+            using var inner = NewDisposeScope();
+            using IDisposable mode = inference ? (IDisposable)inference_mode() : no_grad();
+            var values = new Tensor?[nodes.Count];
+            values[0] = input;
+            var sums = new Dictionary<string, double>();
+            var clock = new Stopwatch();
+            for (int i = 1; i < nodes.Count; i++)
+            {
+                var node = nodes[i];
+                var inputs = node.Inputs.Select(j => values[j]!).ToArray();
+                clock.Restart();
+                values[i] = node.Op.Forward(inputs, null, i);
+                double t = clock.Elapsed.TotalSeconds;
+                sums[node.Op.Kind] = sums.GetValueOrDefault(node.Op.Kind) + t;
+            }
+            if (r == 0) continue;
+            foreach (var (k, v) in sums) { if (!perKind.TryGetValue(k, out var l)) perKind[k] = l = new(); l.Add(v); }
+        }
+        return perKind.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    }
+
+    /// <summary>
+    /// Median seconds of one forward pass (graph output) of <paramref name="batch"/> copies of a fitted image under
+    /// variants: "nograd" (as the engine runs), "inference" (inference_mode), "channelsLast" (input in channels-last
+    /// memory format, no_grad). Variants alternate within each repetition.
+    /// </summary>
+    public static Dictionary<string, double> ForwardVariants(ConvModel model, string path, int batch, int repetitions)
+    {
+        var fitted = ImageFitter.Load(path, model.Input);
+        using var scope = NewDisposeScope();
+        var input = tensor(fitted.Pixels).reshape(1, 3, model.Input.Height, model.Input.Width).expand(batch, -1, -1, -1).contiguous().to(model.Device);
+        var last = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // NHWC strides: libtorch treats it as channels-last
+        var names = new[] { "nograd", "nogradNotInPlace", "inference", "channelsLast", "channelsLastInference" };
+        var times = names.ToDictionary(n => n, n => new List<double>());
+        for (int r = 0; r <= repetitions; r++)
+            foreach (var name in names)
+            {
+                using var inner = NewDisposeScope();
+                using IDisposable mode = name.EndsWith("nference") ? (IDisposable)inference_mode() : no_grad();
+                var x = name.StartsWith("channelsLast") ? last : input;
+                ForwardPass.AllowInPlace = name != "nogradNotInPlace";
+                var clock = Stopwatch.StartNew();
+                try { _ = ForwardPass.Output(model.Graph, x).sum().item<float>(); }
+                finally { ForwardPass.AllowInPlace = true; }
+                if (r > 0) times[name].Add(clock.Elapsed.TotalSeconds);
+            }
+        return times.ToDictionary(kv => kv.Key, kv => Median(kv.Value));
+    }
+
+    /// <summary>
+    /// The graph output (logits) for a batch of fitted images through ForwardPass (the scan's code path, in-place
+    /// ReLU/Add included), and the fitted pixels, written as raw float32 files for an independent check in PyTorch.
+    /// </summary>
+    public static void WriteLogits(ConvModel model, string[] paths, string pixelsFile, string logitsFile)
+    {
+        using var scope = NewDisposeScope();
+        var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
+        var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+        var output = ForwardPass.Output(model.Graph, input);
+        File.WriteAllBytes(pixelsFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(input.cpu().contiguous().data<float>().ToArray().AsSpan()).ToArray());
+        File.WriteAllBytes(logitsFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.cpu().contiguous().data<float>().ToArray().AsSpan()).ToArray());
     }
 
     /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>

@@ -16,7 +16,8 @@ namespace ConvViz.TestKit;
 /// engine's TopK code, so it checks it. For small corpora only. The image is the first row of
 /// an otherwise zero batch with as many rows as a scan at <c>batchSize</c> runs
 /// (ActivationScanner.ForwardRows): libtorch's kernels depend on the row count (last-bit
-/// differences), so only the same row count gives the same bits.
+/// differences), so only the same row count gives the same bits; and it runs with the scan's libtorch
+/// thread count (<c>ThreadPlan</c>) and memory layout (<c>ActivationScanner.ScanLayout</c>).
 /// Order: value descending, then full path (ordinal) ascending, then y*W+x ascending.
 /// </summary>
 public static class TopKReference
@@ -24,6 +25,8 @@ public static class TopKReference
     public static ReferenceEntry[] Compute(ConvModel model, string[] imagePaths, string[] layers, int k,
         string stage = "Activation", bool allowSameImage = false, int[]? units = null, int batchSize = 1)
     {
+        // The scan's intra-op thread count (ThreadPlan), and with it ForwardRows: the same geometry, the same bits.
+        using var threads = ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply();
         var st = Enum.Parse<Stage>(stage, ignoreCase: true);
         var specs = model.Layers.Resolve(layers);
         var paths = imagePaths.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToArray();
@@ -43,7 +46,7 @@ public static class TopKReference
             using var scope = NewDisposeScope();
             var input = zeros(new long[] { ActivationScanner.ForwardRows(batchSize, model.Device), 3, model.Input.Height, model.Input.Width });
             input[0] = tensor(fitted.Pixels, new long[] { 3, model.Input.Height, model.Input.Width });
-            var outs = ForwardPass.Run(model.Graph, input.to(model.Device), nodes.Distinct().ToArray());
+            var outs = ForwardPass.Run(model.Graph, ActivationScanner.ScanLayout(input.to(model.Device)), nodes.Distinct().ToArray());
             for (int li = 0; li < specs.Count; li++)
             {
                 var a = outs[nodes[li]][0].unsqueeze(0);

@@ -24,6 +24,20 @@ public abstract class GraphOp : IDisposable
 
     public abstract Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node);
 
+    /// <summary>
+    /// True when <see cref="Forward"/> (and <see cref="ForwardInPlace"/>) returns storage that no other value
+    /// shares: never a view of an input. <see cref="Taps.ForwardPass"/> may then let the node's only consumer
+    /// overwrite it in place.
+    /// </summary>
+    public virtual bool FreshOutput => false;
+
+    /// <summary>
+    /// The same values as <see cref="Forward"/> without a tape, bit for bit, computed by overwriting inputs[0],
+    /// which the caller guarantees nothing else reads or shares; null when the op has no in-place form for
+    /// these inputs (the caller then runs <see cref="Forward"/>).
+    /// </summary>
+    public virtual Tensor? ForwardInPlace(IReadOnlyList<Tensor> inputs) => null;
+
     /// <summary>The signal for each graph input (null where nothing flows).</summary>
     public abstract Tensor?[] Project(Tensor signal, ProjectionContext context);
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ConvViz.Engine.Graph;
 using ConvViz.Engine.Models;
+using ConvViz.Engine.Runtime;
 using ConvViz.Engine.Taps;
 using static TorchSharp.torch;
 
@@ -54,6 +55,9 @@ public static class BatchProjector
         var results = new ProjectedActivation[targets.Count];
         if (targets.Count == 0) return results;
         Validate(model, images, targets);
+        // The scan's split of the cores (Runtime/ThreadPlan): with one OpenMP thread per core on a busy 2-core
+        // machine, projections ran at a quarter of the speed of one thread (NOTES-issue15.md).
+        using var threads = ThreadPlan.For(images.device).Apply();
         var graph = model.Graph;
         using var scope = NewDisposeScope();
         using var tape = new SwitchTape();

@@ -18,6 +18,12 @@ public static class ForwardPass
     /// <summary>Forward passes run in this process so far (all graphs, all threads); tests count them.</summary>
     public static long Passes => System.Threading.Interlocked.Read(ref _passes);
 
+    /// <summary>
+    /// Whether tapeless passes may let ReLU and Add overwrite their input in place (same values, fewer
+    /// allocations). Only benchmarks turn it off, to measure the difference.
+    /// </summary>
+    public static bool AllowInPlace { get; set; } = true;
+
     public static Dictionary<int, Tensor> Run(ConvGraph graph, Tensor input, IReadOnlyCollection<int> taps, SwitchTape? tape = null)
     {
         var values = Walk(graph, input, taps, tape, keepTaps: true, visit: null);
@@ -45,6 +51,9 @@ public static class ForwardPass
         for (int i = 1; i <= last; i++)
             if (needed[i]) foreach (var j in graph.Nodes[i].Inputs) remaining[j]++;
 
+        // Consumers of each node in this pass: a node read by exactly one op, whose op makes fresh storage, may
+        // be overwritten by that op in place (ReLU, Add; identical values) when nothing else keeps it.
+        var consumers = (int[])remaining.Clone();
         var tapped = new HashSet<int>(taps);
         var values = new Tensor?[last + 1];
         values[0] = input;
@@ -56,7 +65,18 @@ public static class ForwardPass
             var node = graph.Nodes[i];
             var inputs = new Tensor[node.Inputs.Length];
             for (int k = 0; k < inputs.Length; k++) inputs[k] = values[node.Inputs[k]]!;
-            values[i] = node.Op.Forward(inputs, tape, i);
+            int first = node.Inputs.Length > 0 ? node.Inputs[0] : 0;
+            Tensor? inPlace = AllowInPlace && tape is null && first != 0 && consumers[first] == 1 && graph.Nodes[first].Op.FreshOutput
+                && !(keepTaps && tapped.Contains(first)) ? node.Op.ForwardInPlace(inputs) : null;
+            if (inPlace is not null)
+            {
+                // The input's storage now belongs to this node.
+                var old = values[first]!;
+                values[first] = null;
+                if (!ReferenceEquals(old, inPlace)) old.Dispose();
+                values[i] = inPlace;
+            }
+            else values[i] = node.Op.Forward(inputs, tape, i);
             if (visit is not null && tapped.Contains(i))
             {
                 visit(i, values[i]!);

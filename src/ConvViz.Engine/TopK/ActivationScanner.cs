@@ -155,7 +155,10 @@ public sealed class ActivationScanner
         bool CheckpointDue() => o.CheckpointSeconds <= 0
             || sinceCheckpoint.Elapsed.TotalSeconds >= Math.Max(o.CheckpointSeconds, 20 * lastWriteSeconds);
 
-        var prefetch = new PrefetchOptions(o.BatchSize, spec) { Decode = o.Decode, Workers = o.DecodeWorkers };
+        // Intra-op threads and decoders share the cores; ForwardRows (below) depends on the thread count set here.
+        var plan = ThreadPlan.For(device, o.DecodeWorkers, o.Threads);
+        using var threads = plan.Apply();
+        var prefetch = new PrefetchOptions(o.BatchSize, spec) { Decode = o.Decode, Workers = plan.DecodeWorkers };
         using (var prefetcher = new BatchPrefetcher(requests, prefetch, counted.Count > 0 ? AlreadyCounted : null, cancellationToken))
         {
             while (true)
@@ -212,7 +215,7 @@ public sealed class ActivationScanner
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var input = PadRows(batch.Pixels!, ForwardRows(Options.BatchSize, device)).to(device);
+        var input = ScanLayout(PadRows(batch.Pixels!, ForwardRows(Options.BatchSize, device)).to(device));
         int rows = batch.Count;
         var seqs = tensor(batch.Items.Select(i => i.Sequence).ToArray(), device: device);
         // Each tap folds into the store as soon as it is computed and is freed after: peak memory as a bare pass.
@@ -231,12 +234,26 @@ public sealed class ActivationScanner
     /// differ in the last bit. With a fixed row count that the threads divide evenly, an image's
     /// values do not depend on which images share its batch or where it sits, so resume, shards
     /// and any file order give bit-identical results. Short batches are padded with zero images.
+    /// Called on the scanning thread after <see cref="ThreadPlan.Apply"/>: the count is the scan's.
     /// </summary>
     public static long ForwardRows(int batchSize, Device device)
     {
         if (device.type != TorchSharp.DeviceType.CPU) return batchSize;
         long threads = Math.Max(1, get_num_threads());
         return (batchSize + threads - 1) / threads * threads;
+    }
+
+    /// <summary>
+    /// The memory layout a scan's forward passes run in: on the CPU, channels-last (NHWC strides; every op
+    /// keeps it), which libtorch's oneDNN convolutions run without reordering: the resnet18 forward pass takes
+    /// ~0.72x the time of the NCHW one (NOTES-issue15.md). Values equal NCHW's to float rounding, not bit for
+    /// bit, so everything that must agree with a scan bit for bit (the brute-force reference) runs in this layout too.
+    /// Only tapeless passes: the projection adjoints assume contiguous tensors.
+    /// </summary>
+    public static Tensor ScanLayout(Tensor input)
+    {
+        if (input.device_type != TorchSharp.DeviceType.CPU || input.dim() != 4) return input.alias();
+        return input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 
     /// <summary>The batch with zero rows appended up to <paramref name="rows"/> (the tensor itself when it has them).</summary>

@@ -19,6 +19,17 @@ public sealed class AddOp : GraphOp
         return sum;
     }
 
+    public override bool FreshOutput => true;
+
+    // Same additions in the same order as Forward, into the first branch (torchvision's "out += identity").
+    public override Tensor? ForwardInPlace(IReadOnlyList<Tensor> inputs)
+    {
+        var first = inputs[0];
+        if (inputs.Any(t => t.dtype != first.dtype || !t.shape.SequenceEqual(first.shape))) return null;
+        for (int i = 1; i < inputs.Count; i++) first.add_(inputs[i]);
+        return first;
+    }
+
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
         => context.InputShapes.Select(shape => (Tensor?)ReduceTo(signal, shape)).ToArray();
 }

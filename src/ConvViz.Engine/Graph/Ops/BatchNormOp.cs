@@ -19,6 +19,8 @@ public sealed class BatchNormOp : GraphOp
     public override string Kind => "BatchNorm";
     public double Epsilon { get; }
 
+    public override bool FreshOutput => true;
+
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
         => F.batch_norm(inputs[0], T("running_mean"), T("running_var"), T("weight"), T("bias"), false, 0.1, Epsilon);
 

@@ -35,6 +35,8 @@ public sealed class Conv2dOp : GraphOp
     public override SpatialStep Spatial
         => SpatialStep.Window(KernelH, KernelW, Stride[0], Stride[1], Padding[0], Padding[1], Dilation[0], Dilation[1]);
 
+    public override bool FreshOutput => true;
+
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
     {
         var x = inputs[0];

@@ -16,6 +16,11 @@ public sealed class ReluOp : GraphOp
     public double Slope { get; }
     public override string Kind => Slope == 0 ? "ReLU" : "LeakyReLU";
 
+    public override bool FreshOutput => true;
+
+    // relu_ runs the same kernel as relu (clamp at 0, NaN kept): identical values, no new 50 MB tensor per batch.
+    public override Tensor? ForwardInPlace(IReadOnlyList<Tensor> inputs) => Slope == 0 ? inputs[0].relu_() : null;
+
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
     {
         var x = inputs[0];
