@@ -72,6 +72,7 @@ public static class FeatureVisualizer
         var transforms = new RobustTransforms(size);
         var signs = batch.Select(r => r.Negative ? -1f : 1f).ToArray();
         int node = batch[0].Node;
+        int inH = (int)model.Graph.InputShape[1], inW = (int)model.Graph.InputShape[2];
 
         using var scope = NewDisposeScope();
         var coefficients = tensor(start, FourierImage.ShapeOf(n, size, size), device: model.Device).requires_grad_(true);
@@ -90,7 +91,9 @@ public static class FeatureVisualizer
             using (enable_grad())
             {
                 var pixels = Pixels(coefficients, scale, size, pixelMax);
-                var input = o.Transforms ? transforms.Apply(pixels, randoms.Select(transforms.Draw).ToArray(), 0.5 * pixelMax) : pixels;
+                var input = o.Transforms
+                    ? transforms.Apply(pixels, randoms.Select(transforms.Draw).ToArray(), 0.5 * pixelMax, inH, inW)
+                    : RobustTransforms.Place(pixels, inH, inW, 0.5 * pixelMax);
                 var act = GradientForward.Run(model.Graph, input, node);
                 var values = ObjectiveValues(act, batch);
                 var loss = -(values * sign).sum();
@@ -148,7 +151,8 @@ public static class FeatureVisualizer
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var pixels = Pixels(coefficients, scale, size, pixelMax);
-        var act = GradientForward.Run(model.Graph, pixels, batch[0].Node);
+        using var input = RobustTransforms.Place(pixels, (int)model.Graph.InputShape[1], (int)model.Graph.InputShape[2], 0.5 * pixelMax);
+        var act = GradientForward.Run(model.Graph, input, batch[0].Node);
         var values = ObjectiveValues(act, batch).cpu().data<float>().ToArray();
         var max = new float[batch.Length];
         for (int i = 0; i < batch.Length; i++) max[i] = act.select(0, i).select(0, batch[i].Unit).max().item<float>();

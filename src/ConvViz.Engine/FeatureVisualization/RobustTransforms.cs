@@ -11,7 +11,10 @@ namespace ConvViz.Engine.FeatureVisualization;
 /// not a pixel-exact adversarial texture. Ranges at 224 px (scaled by Size / 224, at least 1 px):
 /// pad 16 px; shift uniform integer in [-12, 12] px on each axis (Lucid's jitter 8 then 4);
 /// scale uniform from {0.90, 0.92, ..., 1.10}; rotation uniform integer degrees in [-10, 10].
-/// All four are one affine resampling (bilinear, border = the grey pad) back to Size x Size.
+/// All four are one affine resampling (bilinear, border = the grey pad) into the model's input
+/// frame. The image keeps its own Size: it sits at native scale in the centre of the input
+/// (grey around it when smaller, cropped when larger), since some graphs take only their input
+/// size (the pretrained ResNet-18 subtracts a 224 x 224 mean image).
 /// </summary>
 public sealed class RobustTransforms
 {
@@ -35,25 +38,44 @@ public sealed class RobustTransforms
     public (int Dy, int Dx, double Scale, int Degrees) Draw(Random random)
         => (random.Next(-Shift, Shift + 1), random.Next(-Shift, Shift + 1), Scales[random.Next(Scales.Length)], random.Next(-MaxRotationDegrees, MaxRotationDegrees + 1));
 
-    /// <summary>Applies one draw per image of the N x 3 x Size x Size batch (pixel values; grey = <paramref name="grey"/>).</summary>
-    public Tensor Apply(Tensor images, (int Dy, int Dx, double Scale, int Degrees)[] draws, double grey)
+    /// <summary>
+    /// The N x 3 x Size x Size images in the model's input frame (outH x outW), each under its own
+    /// draw: placed at native scale in the centre of a canvas of the input size plus the pad on
+    /// every side (mid-grey <paramref name="grey"/> around it, or cropped when larger), then
+    /// sampled back to outH x outW through the draw's shift, scale and rotation (in pixels about
+    /// the centre). The identity draw returns <see cref="Place"/>(images, outH, outW) exactly.
+    /// </summary>
+    public Tensor Apply(Tensor images, (int Dy, int Dx, double Scale, int Degrees)[] draws, double grey, int outH, int outW)
     {
         int n = (int)images.shape[0];
         if (draws.Length != n) throw new ArgumentException($"{draws.Length} transform draws for {n} images.", nameof(draws));
-        using var padded = F.pad(images, new long[] { Pad, Pad, Pad, Pad }, TorchSharp.PaddingModes.Constant, grey);
-        double full = Size + 2.0 * Pad;
+        int fullH = outH + 2 * Pad, fullW = outW + 2 * Pad;
+        using var canvas = Place(images, fullH, fullW, grey);
         var theta = new float[n * 6];
         for (int i = 0; i < n; i++)
         {
-            // grid_sample's normalised coordinates span the padded image; an output of Size pixels at
-            // scale 1 covers Size / full of it. Output -> source: rotate, divide by the scale, shift.
+            // grid_sample maps normalised output coordinates to normalised canvas coordinates; in
+            // pixels about the centre, source = rotation / scale x output + shift.
             var (dy, dx, s, deg) = draws[i];
-            double a = Size / full / s, r = deg * Math.PI / 180;
-            theta[i * 6 + 0] = (float)(a * Math.Cos(r)); theta[i * 6 + 1] = (float)(-a * Math.Sin(r)); theta[i * 6 + 2] = (float)(2.0 * dx / full);
-            theta[i * 6 + 3] = (float)(a * Math.Sin(r)); theta[i * 6 + 4] = (float)(a * Math.Cos(r)); theta[i * 6 + 5] = (float)(2.0 * dy / full);
+            double r = deg * Math.PI / 180, c = Math.Cos(r) / s, sn = Math.Sin(r) / s;
+            theta[i * 6 + 0] = (float)(c * outW / fullW); theta[i * 6 + 1] = (float)(-sn * outH / fullW); theta[i * 6 + 2] = (float)(2.0 * dx / fullW);
+            theta[i * 6 + 3] = (float)(sn * outW / fullH); theta[i * 6 + 4] = (float)(c * outH / fullH); theta[i * 6 + 5] = (float)(2.0 * dy / fullH);
         }
         using var t = tensor(theta, new long[] { n, 2, 3 }, device: images.device);
-        using var grid = F.affine_grid(t, new long[] { n, 3, Size, Size }, align_corners: false);
-        return F.grid_sample(padded, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+        using var grid = F.affine_grid(t, new long[] { n, 3, outH, outW }, align_corners: false);
+        return F.grid_sample(canvas, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+    }
+
+    /// <summary>
+    /// Centres N x 3 x h x w images in an outH x outW frame at native scale: padded with
+    /// <paramref name="grey"/>, or cropped, the odd pixel going to the bottom/right.
+    /// </summary>
+    public static Tensor Place(Tensor images, int outH, int outW, double grey)
+    {
+        long h = images.shape[2], w = images.shape[3];
+        long top = (outH - h) / 2, left = (outW - w) / 2;
+        if (top == 0 && left == 0 && h == outH && w == outW) return images.alias();
+        // constant_pad_nd crops where a pad is negative.
+        return F.pad(images, new long[] { left, outW - w - left, top, outH - h - top }, TorchSharp.PaddingModes.Constant, grey);
     }
 }
