@@ -1,0 +1,127 @@
+#Requires -Modules Pester
+# New-FeatureVisualization (issue 18): images optimised to drive a unit, checked against
+# independent computations in the test kit (FeatureVisualizationReference: filters by finite
+# differences through the forward pass, correlations by plain sums) and against the demo photos.
+# Sizes and steps are reduced to keep the file to a few minutes on 2 shared cores; each test
+# states its own.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+}
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-ConvVizModule
+    $script:Ref = Get-TestKitType 'FeatureVisualizationReference'
+    $script:TinyModels = Get-TestKitType 'TinyModels'
+    $script:Samples = Join-Path (Get-Module ConvViz).ModuleBase 'Samples'
+    function script:ConvertTo-ModelRecord($engine) {
+        $ctor = [ConvViz.Model].GetConstructors([Reflection.BindingFlags]'NonPublic,Public,Instance') | Select-Object -First 1
+        $ctor.Invoke(@(, $engine))
+    }
+}
+
+Describe 'New-FeatureVisualization contract' {
+    It 'has the documented parameters and output type' {
+        $cmd = Get-Command New-FeatureVisualization
+        foreach ($name in 'Model', 'Layer', 'Unit', 'Stage', 'Objective', 'Negative', 'Size', 'Steps', 'Seed', 'BatchSize', 'LearningRate', 'Transform', 'Device') {
+            $cmd.Parameters.Keys | Should -Contain $name
+        }
+        $cmd.OutputType.Type | Should -Contain ([ConvViz.FeatureVisualization])
+    }
+    It 'refuses a unit outside the layer, naming the layer and its unit count' {
+        { New-FeatureVisualization -Layer conv1 -Unit 64 -Size 16 -Steps 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UnitOutOfRange,ConvViz.Commands.Cmdlets.NewFeatureVisualizationCommand' -ExpectedMessage '*conv1*64 units*'
+    }
+    It 'refuses an unknown layer' {
+        { New-FeatureVisualization -Layer nosuch -Unit 0 -Size 16 -Steps 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LayerNotFound,ConvViz.Commands.Cmdlets.NewFeatureVisualizationCommand'
+    }
+}
+
+Describe 'A hand-built one-conv model with a known filter' {
+    BeforeAll {
+        # 4 x 4 filter, stride 4, no padding, on a 48 x 48 input in [0, 1]: every input pixel feeds exactly
+        # one output position, with the weight at its place in the tile, so the channel mean of the
+        # pre-activation is the image's correlation with the tiled filter, and its optimum under the
+        # sigmoid is that tile's sign pattern. Values +-1: three different patterns, one per colour.
+        $k = 4
+        $w = [float[]]::new(3 * $k * $k)
+        for ($y = 0; $y -lt $k; $y++) {
+            for ($x = 0; $x -lt $k; $x++) {
+                $w[(0 * $k + $y) * $k + $x] = if ($x -eq $y -or $x -eq 0) { 1 } else { -1 }     # R: a diagonal and a bar
+                $w[(1 * $k + $y) * $k + $x] = if ($y -lt 2) { 1 } else { -1 }                  # G: top half
+                $w[(2 * $k + $y) * $k + $x] = if (($x + $y) % 3 -eq 0) { 1 } else { -1 }       # B: anti-diagonals
+            }
+        }
+        $script:Filter = $w
+        $script:K = $k
+        $script:Tiny = ConvertTo-ModelRecord ($TinyModels::SingleConv($w, [float[]]@(0), 1, $k, $k, 0, 48, 48))
+        $common = @{ Model = $Tiny; Layer = 'conv1'; Unit = 0; Stage = 'PreActivation'; Size = 48; Steps = 200; Seed = 3; Transform = 'None' }
+        $script:Positive = New-FeatureVisualization @common
+        $script:NegativeRecord = New-FeatureVisualization @common -Negative
+    }
+    It 'Channel recovers the filter pattern (correlation with the tiled filter >= 0.9)' {
+        $r = $Ref::TiledCorrelation($Positive.Pixels, 48, $Filter, $K)
+        Write-Host "  tiled-filter correlation, Channel: $r"
+        $r | Should -BeGreaterOrEqual 0.9
+        $Positive.Value | Should -BeGreaterThan $Positive.StartValue
+    }
+    It 'the negative objective recovers its opposite' {
+        $opposite = [float[]]($Filter | ForEach-Object { -$_ })
+        $r = $Ref::TiledCorrelation($NegativeRecord.Pixels, 48, $opposite, $K)
+        Write-Host "  tiled-filter correlation, -Negative, with the negated filter: $r"
+        $r | Should -BeGreaterOrEqual 0.9
+        $NegativeRecord.Value | Should -BeLessThan $NegativeRecord.StartValue
+    }
+    It 'pixels stay inside [0, PixelMax]' {
+        ($Positive.Pixels | Measure-Object -Minimum -Maximum) | ForEach-Object {
+            $_.Minimum | Should -BeGreaterOrEqual 0
+            $_.Maximum | Should -BeLessOrEqual $Positive.PixelMax
+        }
+    }
+}
+
+Describe 'Seeds' {
+    It 'the same seed gives the same image, another seed another image' {
+        $a = New-FeatureVisualization -Layer conv1 -Unit 7 -Size 32 -Steps 6 -Seed 11
+        $b = New-FeatureVisualization -Layer conv1 -Unit 7 -Size 32 -Steps 6 -Seed 11
+        $c = New-FeatureVisualization -Layer conv1 -Unit 7 -Size 32 -Steps 6 -Seed 12
+        [Linq.Enumerable]::SequenceEqual($a.Pixels, $b.Pixels) | Should -BeTrue
+        [Linq.Enumerable]::SequenceEqual($a.Pixels, $c.Pixels) | Should -BeFalse
+        $a.Seed | Should -Be 11
+    }
+}
+
+Describe 'Pretrained ResNet-18' {
+    It 'conv1: each unit''s visualisation correlates best with its own filter in at least 80% of units' {
+        # All 64 units, 64 px images (in the centre of the 224 input), 48 steps, Activation stage
+        # (after batch-norm and ReLU), standard transforms. Filters from finite differences.
+        $model = Import-ConvModel
+        $filters = $Ref::FiniteDifferenceFilters($model.GetEngine(), 'conv1', [ref] $null, [ref] $null)
+        $units = 64; $k = 7
+        $filters.Length | Should -Be ($units * 3 * $k * $k)
+        $vis = New-FeatureVisualization -Model $model -Layer conv1 -Size 64 -Steps 48 -Seed 1 -BatchSize 32
+        $vis.Count | Should -Be $units
+        $own = 0
+        foreach ($v in $vis) {
+            $scores = $Ref::BestWindowCorrelations($v.Pixels, 64, $filters, $units, $k)
+            $best = [Array]::IndexOf($scores, ($scores | Measure-Object -Maximum).Maximum)
+            if ($best -eq $v.Unit) { $own++ }
+        }
+        Write-Host "  conv1 units whose visualisation correlates best with their own filter: $own of $units"
+        $own | Should -BeGreaterOrEqual ([Math]::Ceiling(0.8 * $units))
+    }
+    It 'deep units (layer3, layer4) reach above the largest activation any demo photo reaches' {
+        # Neuron objective at the pre-activation (no dead ReLU at the start), 224 px, 24 steps; the demo's
+        # largest value is the top-1 of Get-TopActivations over module/Samples at the same stage.
+        $sample = @(@{ Layer = 'layer3'; Unit = 5, 100 }, @{ Layer = 'layer4'; Unit = 10, 300 })
+        foreach ($s in $sample) {
+            $top = Get-TopActivations -Path $Samples -Layer $s.Layer -Unit $s.Unit -Stage PreActivation -Top 1
+            $vis = New-FeatureVisualization -Layer $s.Layer -Unit $s.Unit -Stage PreActivation -Objective Neuron -Steps 24 -Seed 1
+            foreach ($v in $vis) {
+                $demo = ($top | Where-Object Unit -eq $v.Unit).Value
+                Write-Host "  $($v.Layer)[$($v.Unit)]: visualisation $($v.Value) (start $($v.StartValue)), best demo photo $demo"
+                $v.Value | Should -BeGreaterThan $demo
+            }
+        }
+    }
+}
