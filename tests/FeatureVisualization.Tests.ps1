@@ -37,6 +37,35 @@ Describe 'New-FeatureVisualization contract' {
     }
 }
 
+Describe 'Pipeline input and outputs' {
+    It 'binds layer and unit from Get-TopActivations records (one image per unit) and Get-ConvLayer records' {
+        $top = Get-TopActivations -Path $Samples -Layer layer1 -Unit 0, 1 -Top 2
+        $vis = @($top | New-FeatureVisualization -Size 24 -Steps 2)
+        ($vis | ForEach-Object { "$($_.Layer)/$($_.Unit)" }) -join ',' | Should -Be 'layer1/0,layer1/1'
+        $vis[0].WeightsSha256 | Should -Be $top[0].WeightsSha256
+        $fromLayer = @(Get-ConvLayer | Where-Object Name -eq conv1 | New-FeatureVisualization -Unit 3 -Size 24 -Steps 2)
+        $fromLayer.Count | Should -Be 1
+        $fromLayer[0].Layer | Should -Be 'conv1'
+        $fromLayer[0].Unit | Should -Be 3
+        $script:TopRecords = $top
+        $script:Visualizations = $vis
+    }
+    It 'Export-PatchGrid and Export-ConvVizReport draw them beside the projections' {
+        $proj = @($TopRecords | Invoke-Deconvolution)
+        $grid = Join-Path $TestDrive 'fv.png'
+        @($proj) + @($Visualizations) | Export-PatchGrid -Path $grid
+        (Get-Item $grid).Length | Should -BeGreaterThan 0
+        $alone = Join-Path $TestDrive 'fv-alone.png'
+        $Visualizations | Export-PatchGrid -Path $alone
+        (Get-Item $alone).Length | Should -BeGreaterThan 0
+        $report = Join-Path $TestDrive 'fv.html'
+        @($proj) + @($Visualizations) | Export-ConvVizReport -Path $report
+        $html = Get-Content -Raw $report
+        # The visualisation is the unit's first item, with its objective as caption.
+        $html | Should -Match 'Channel'
+    }
+}
+
 Describe 'A hand-built one-conv model with a known filter' {
     BeforeAll {
         # 24 x 24 filter, stride 24, no padding, on a 48 x 48 input in [0, 1]: every input pixel feeds exactly

@@ -34,10 +34,10 @@ Layer and unit bind from Get-TopActivations records (Layer, Unit, Stage, Model; 
         @{
             Title   = 'Four units of the first layer, small and quick'
             Code    = @'
-New-FeatureVisualization -Layer conv1 -Unit 0, 1, 2, 3 -Size 48 -Steps 8 -Seed 1 |
+New-FeatureVisualization -Layer conv1 -Unit 0, 1, 2, 3 -Objective Neuron -Stage PreActivation -Size 48 -Steps 8 -Seed 1 |
     Format-Table Layer, Unit, Objective, StartValue, Value
 '@
-            Remarks = 'Value is above StartValue: the optimisation drove each unit up. Real use takes the defaults (224 px, 512 steps).'
+            Remarks = 'Value (the centre neuron on the final image) is above StartValue (on the random start): the optimisation drove each unit up. Real use takes the defaults (the model''s input size, 512 steps).'
         }
         @{
             Title   = 'What suppresses a unit, drawn as a sheet'
