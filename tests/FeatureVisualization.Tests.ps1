@@ -62,7 +62,7 @@ Describe 'Pipeline input and outputs' {
         @($proj) + @($Visualizations) | Export-ConvVizReport -Path $report
         $html = Get-Content -Raw $report
         # The visualisation is the unit's first item, with its objective as caption.
-        $html | Should -Match 'Channel'
+        $html | Should -Match 'Channel -?[0-9]'
     }
 }
 
