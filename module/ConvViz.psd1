@@ -25,6 +25,7 @@
         'Export-HeatMap'
         'Measure-Invariance'
         'Measure-Correspondence'
+        'New-FeatureVisualization'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @('Get-TopActivation')

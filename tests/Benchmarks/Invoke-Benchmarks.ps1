@@ -39,7 +39,14 @@ param(
     [int] $StreamTop = 36,
     # Which parts run: Peer = ConvViz against the PyTorch script (issue 15); Engine = the
     # throughput, memory and projection-cost sections (issues 4 and 5); All = both.
-    [ValidateSet('All', 'Peer', 'Engine')] [string] $Section = 'All',
+    # FeatureVisualization = New-FeatureVisualization units per minute and peak memory (issue 18).
+    [ValidateSet('All', 'Peer', 'Engine', 'FeatureVisualization')] [string] $Section = 'All',
+    # Feature visualisation: resnet18 layer, image side, steps, and the batch sizes measured
+    # (one batch of that many units each, in a fresh pwsh for its peak resident set).
+    [string] $VisualizationLayer = 'layer3',
+    [ValidateRange(8, 1024)] [int] $VisualizationSize = 224,
+    [ValidateRange(1, 100000)] [int] $VisualizationSteps = 512,
+    [int[]] $VisualizationBatchSizes = @(1, 8, 32),
     # Real photographs the peer's JPEG sets are made from (build.ps1 passes the demo photos).
     [string] $PhotoPath = (Join-Path $PSScriptRoot '../../out/photos'),
     # Cached peer data (weights, JPEG sets): made once, reused by later runs.
@@ -55,6 +62,7 @@ Set-StrictMode -Version 3.0
 if ($Quick) {
     $Repetitions = 2; $ImageCount = 32; $MemorySizes = @(50, 200); $ResNetMemorySizes = @(); $ProjectionUnits = 8; $ProjectionRepetitions = 1; $StateImageCount = 500; $StreamUnits = 8; $StreamTop = 4
     $PeerImageCount = 32; $CameraImageCount = 4
+    $VisualizationSteps = 8; $VisualizationBatchSizes = @(1, 2)
 }
 $ModulePath = (Resolve-Path $ModulePath).Path
 $KitPath = (Resolve-Path $KitPath).Path
@@ -123,6 +131,35 @@ $seconds = $clock.Elapsed.TotalSeconds
 
 # Projects StreamUnits x StreamTop records in a fresh pwsh: time to the first record out of
 # Invoke-Deconvolution, total time, and the peak resident set while projecting.
+# One batch of feature visualisations (resnet18, BatchSize units of one layer) in a fresh pwsh:
+# seconds, units per minute, and the peak resident set before and after.
+function Measure-FeatureVisualization([int] $Units) {
+    $script = @'
+$ErrorActionPreference = 'Stop'
+function Get-Peak {
+    if (Test-Path /proc/self/status) { return [long](((Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }) -split '\s+')[1]) * 1024 }
+    return [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+}
+Import-Module '@MODULE@'
+$model = Import-ConvModel -Device cpu
+$null = New-FeatureVisualization -Model $model -Layer '@LAYER@' -Unit 0 -Size @SIZE@ -Steps 1   # warm-up: native init, kernels
+[GC]::Collect()
+$before = Get-Peak
+$clock = [Diagnostics.Stopwatch]::StartNew()
+$n = @(New-FeatureVisualization -Model $model -Layer '@LAYER@' -Unit (0..(@UNITS@ - 1)) -Size @SIZE@ -Steps @STEPS@ -BatchSize @UNITS@).Count
+$seconds = $clock.Elapsed.TotalSeconds
+'RESULT ' + (@{ units = $n; seconds = $seconds; peakBefore = $before; peak = (Get-Peak) } | ConvertTo-Json -Compress)
+'@
+    $text = $script.Replace('@MODULE@', (Join-Path $ModulePath 'ConvViz.psd1')).Replace('@LAYER@', $VisualizationLayer).Replace('@SIZE@', "$VisualizationSize").
+        Replace('@STEPS@', "$VisualizationSteps").Replace('@UNITS@', "$Units")
+    $r = Invoke-ChildResult $text "Feature visualisation child (batch $Units)"
+    [pscustomobject]@{
+        BatchSize = $Units; Units = [int]$r.units; Seconds = [math]::Round($r.seconds, 1)
+        UnitsPerMinute = [math]::Round(60 * $r.units / $r.seconds, 3)
+        PeakBeforeMB = [math]::Round($r.peakBefore / 1MB, 1); PeakMB = [math]::Round($r.peak / 1MB, 1)
+    }
+}
+
 function Measure-ProjectionStream([string] $Folder) {
     $script = @'
 $ErrorActionPreference = 'Stop'
@@ -305,6 +342,17 @@ try {
         [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: peak RSS (before projecting)'; Value = '{0} MB ({1} MB)' -f $stream.peakMB, $stream.peakBeforeMB; Target = '' }
     )
   }
+  $visualization = @()
+  if ($Section -in 'All', 'FeatureVisualization') {
+    # ---- Issue 18: feature visualisation throughput and memory --------------------------------
+    Write-Host "Feature visualisation: resnet18 $VisualizationLayer, $VisualizationSize px, $VisualizationSteps steps, batch sizes $($VisualizationBatchSizes -join ', ') (fresh pwsh each)"
+    foreach ($b in $VisualizationBatchSizes) {
+        $v = Measure-FeatureVisualization $b
+        $visualization += $v
+        Write-Host ("  batch {0,3}: {1} units in {2} s = {3} units/min; peak {4} MB ({5} MB before)" -f $b, $v.Units, $v.Seconds, $v.UnitsPerMinute, $v.PeakMB, $v.PeakBeforeMB)
+        $rows += [pscustomobject]@{ Measure = "New-FeatureVisualization resnet18 $VisualizationLayer, $VisualizationSize px, $VisualizationSteps steps, batch $b"; Value = '{0} units/min; peak RSS {1} MB ({2} MB before)' -f $v.UnitsPerMinute, $v.PeakMB, $v.PeakBeforeMB; Target = '' }
+    }
+  }
     $loadAfter = Get-LoadAverage
     $table = $rows | Format-Table -AutoSize -Wrap | Out-String -Width 160
     Write-Host $table
@@ -313,7 +361,7 @@ try {
         date = (Get-Date).ToString('o'); machine = [ordered]@{ os = [Environment]::OSVersion.VersionString; cores = [Environment]::ProcessorCount; pwsh = $PSVersionTable.PSVersion.ToString() }
         loadAverage = [ordered]@{ before = $loadBefore; after = $loadAfter }
         peer = $(if ($peer) { $peer.Result } else { $null })
-        throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection; stateOverhead = $stateOverhead; projectionStream = $stream
+        throughput = $throughput; memory = @($memory); memoryGrowth = @($growth); projection = $projection; stateOverhead = $stateOverhead; projectionStream = $stream; featureVisualization = @($visualization)
         seconds = [math]::Round($total.Elapsed.TotalSeconds, 1)
     }
     $result | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath (Join-Path $OutputPath 'results.json') -Encoding utf8NoBOM

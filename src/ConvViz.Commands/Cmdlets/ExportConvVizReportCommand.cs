@@ -114,8 +114,8 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
     {
         foreach (var item in InputObject)
         {
-            if (item?.BaseObject is Projection or OcclusionMap or InvariancePoint or Correspondence) _records.Add(item.BaseObject);
-            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection, ConvViz.OcclusionMap, ConvViz.InvariancePoint and ConvViz.Correspondence records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
+            if (item?.BaseObject is Projection or FeatureVisualization or OcclusionMap or InvariancePoint or Correspondence) _records.Add(item.BaseObject);
+            else WriteError(new ErrorRecord(new ArgumentException($"Export-ConvVizReport takes ConvViz.Projection, ConvViz.FeatureVisualization, ConvViz.OcclusionMap, ConvViz.InvariancePoint and ConvViz.Correspondence records, not {item?.BaseObject?.GetType().FullName ?? "null"}."),
                 "UnsupportedInput", ErrorCategory.InvalidType, item));
         }
     }
@@ -173,7 +173,10 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
     private ConvVizReport FromRecords(List<Projection> projections, Model? model, List<UnitEntry> owned, int? imageCount)
     {
         // Every projection must come from the weights whose geometry the report shows.
-        if (projections.Count == 0) model ??= ModelCatalog.Get(ModelCatalog.DefaultName);
+        // Feature visualisations (New-FeatureVisualization) join their unit's row as its first cells.
+        var visualizations = _records.OfType<FeatureVisualization>().ToList();
+        if (projections.Count == 0) model ??= visualizations.FirstOrDefault()?.Model ?? ModelCatalog.Get(ModelCatalog.DefaultName);
+
         foreach (var group in projections.GroupBy(p => (p.Activation.WeightsSha256, p.Activation.Model)))
         {
             var first = group.First().Activation;
@@ -182,7 +185,10 @@ public sealed class ExportConvVizReportCommand : ConvVizWriterCmdlet
             else if (resolved != model && resolved.WeightsSha256 != model.WeightsSha256)
                 throw new ModelMismatchException($"The projections come from several models ('{model.Name}' and '{resolved.Name}', other weights); one report shows one model's: filter them with Where-Object, or report each with its own -Model.");
         }
-        var entries = GridEntries.From(projections);
+        foreach (var v in visualizations)
+            if (v.WeightsSha256.Length > 0 && !string.Equals(v.WeightsSha256, model!.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+                throw new ModelMismatchException($"Feature visualisation '{v}' was optimised through other weights ({v.ModelSource}) than the report's model '{model.Name}' ({model.Source}); report each model on its own.");
+        var entries = GridEntries.From(projections, visualizations);
         owned.AddRange(entries);
         var order = model!.Engine.Layers.All.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var layers = entries.GroupBy(u => u.Layer)

@@ -19,6 +19,7 @@ public sealed class ExportPatchGridCommand : ConvVizWriterCmdlet
 {
     private readonly List<Projection> _projections = new();
     private readonly List<FeatureMap> _maps = new();
+    private readonly List<FeatureVisualization> _visualizations = new();
     private string _target = "";
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -60,8 +61,9 @@ public sealed class ExportPatchGridCommand : ConvVizWriterCmdlet
             {
                 case Projection p: _projections.Add(p); break;
                 case FeatureMap m: _maps.Add(m); break;
+                case FeatureVisualization v: _visualizations.Add(v); break;
                 default:
-                    WriteError(new ErrorRecord(new ArgumentException($"Export-PatchGrid draws ConvViz.Projection or ConvViz.FeatureMap records, not {item?.BaseObject?.GetType().FullName ?? "null"}. Pipe activations through Invoke-Deconvolution first."),
+                    WriteError(new ErrorRecord(new ArgumentException($"Export-PatchGrid draws ConvViz.Projection, ConvViz.FeatureVisualization or ConvViz.FeatureMap records, not {item?.BaseObject?.GetType().FullName ?? "null"}. Pipe activations through Invoke-Deconvolution first."),
                         "UnsupportedInput", ErrorCategory.InvalidType, item));
                     break;
             }
@@ -70,8 +72,8 @@ public sealed class ExportPatchGridCommand : ConvVizWriterCmdlet
 
     protected override void EndProcessing()
     {
-        if (_projections.Count == 0 && _maps.Count == 0) { WriteWarning("Nothing to draw."); return; }
-        if (_projections.Count > 0 && _maps.Count > 0)
+        if (_projections.Count == 0 && _maps.Count == 0 && _visualizations.Count == 0) { WriteWarning("Nothing to draw."); return; }
+        if ((_projections.Count > 0 || _visualizations.Count > 0) && _maps.Count > 0)
             Fail("Export-PatchGrid draws either projections or feature maps in one sheet, not both.", "MixedInput", ErrorCategory.InvalidArgument, _target);
         if (_maps.Count > 1)
             Fail($"{_maps.Count} feature maps came in; one sheet holds one. Use ForEach-Object to write one file each.", "TooManyFeatureMaps", ErrorCategory.InvalidArgument, _target);
@@ -84,9 +86,9 @@ public sealed class ExportPatchGridCommand : ConvVizWriterCmdlet
                 SheetFiles.SaveFeatureMaps(new FloatPlanes(_maps[0].Values, _maps[0].Channels, _maps[0].Height, _maps[0].Width),
                     new FeatureMapOptions { Columns = Columns, CellSize = CellSize }, _target);
             else
-                SheetFiles.SavePatchGrid(units = GridEntries.From(_projections), new PatchGridOptions
+                SheetFiles.SavePatchGrid(units = GridEntries.From(_projections, _visualizations), new PatchGridOptions
                 {
-                    Columns = Columns, CellSize = CellSize, Layout = Enum.Parse<PatchPanels>(Layout, true), Normalization = normalization,
+                    Columns = Columns, CellSize = CellSize, Layout = _projections.Count == 0 && !MyInvocation.BoundParameters.ContainsKey(nameof(Layout)) ? PatchPanels.Patches : Enum.Parse<PatchPanels>(Layout, true), Normalization = normalization,
                 }, _target);
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -25,6 +25,46 @@ internal static class GridEntries
             .ToList();
     }
 
+    /// <summary>
+    /// Projections grouped by unit, with each unit's feature visualisations (New-FeatureVisualization)
+    /// as its first cells: a column of the grid beside the unit's top-k. Units with only a
+    /// visualisation get a row of their own.
+    /// </summary>
+    public static List<UnitEntry> From(IEnumerable<Projection> projections, IEnumerable<FeatureVisualization> visualizations)
+    {
+        var vis = visualizations.ToList();
+        var units = From(projections);
+        if (vis.Count == 0) return units;
+        var byUnit = vis.GroupBy(v => (v.Layer, v.Unit)).ToDictionary(g => g.Key, g => g.Select(Item).ToList());
+        var result = new List<UnitEntry>();
+        foreach (var u in units)
+            result.Add(byUnit.Remove((u.Layer, u.Unit), out var items) ? u with { Items = items.Concat(u.Items).ToList() } : u);
+        foreach (var v in vis.Select(v => (v.Layer, v.Unit)).Distinct())
+            if (byUnit.Remove(v, out var items)) result.Add(new UnitEntry(v.Layer, v.Unit, items));
+        return result;
+    }
+
+    /// <summary>A visualisation as a grid cell: its image in the patch panel, no projection.</summary>
+    public static UnitItem Item(FeatureVisualization v)
+    {
+        var caption = string.Create(CultureInfo.InvariantCulture, $"{(v.Negative ? "-" : "")}{v.Objective} {v.Value:G4}");
+        return SheetFiles.Item((FloatPlanes?)null, RgbBytes(v), v.Width, v.Height, caption, null, v.Value, null);
+    }
+
+    /// <summary>Height x Width x 3 bytes of the image (its pixels scaled from [0, PixelMax]).</summary>
+    public static byte[] RgbBytes(FeatureVisualization v)
+    {
+        int plane = v.Width * v.Height;
+        if (v.Pixels.Length != 3 * plane)
+            throw new ArgumentException($"Feature visualisation '{v}' has {v.Pixels.Length} pixel values; {v.Width}x{v.Height}x3 needs {3 * plane}.");
+        var bytes = new byte[3 * plane];
+        double k = 255.0 / (v.PixelMax > 0 ? v.PixelMax : 1);
+        for (int i = 0; i < plane; i++)
+            for (int c = 0; c < 3; c++)
+                bytes[i * 3 + c] = (byte)Math.Clamp(Math.Round(v.Pixels[c * plane + i] * k), 0, 255);
+        return bytes;
+    }
+
     public static UnitItem Item(Projection p)
     {
         var recon = p.Reconstructions.Length > 0 ? p.Reconstructions : new[] { p.Reconstruction };
