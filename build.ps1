@@ -43,7 +43,14 @@ param(
     [string] $OutputPath,
 
     # bench: small sizes for a smoke run (not for quoting).
-    [switch] $Quick
+    [switch] $Quick,
+
+    # bench: which part runs (tests/Benchmarks/Invoke-Benchmarks.ps1 -Section): All, Peer, Engine, State, Stream, FeatureVisualization.
+    [ValidateSet('All', 'Peer', 'Engine', 'State', 'Stream', 'FeatureVisualization')]
+    [string] $Section = 'All',
+
+    # bench: images of the state-writing overhead measurement (default there: 20,000).
+    [int] $StateImageCount
 )
 
 $ErrorActionPreference = 'Stop'
@@ -305,6 +312,8 @@ function Invoke-Bench {
     $photos = Install-DemoPhotos
     $arguments = @('-ModulePath', $ModuleOut, '-OutputPath', $target, '-PhotoPath', $photos)
     if ($Quick) { $arguments += '-Quick' }
+    $arguments += @('-Section', $Section)
+    if ($StateImageCount) { $arguments += @('-StateImageCount', "$StateImageCount") }
     $code = Invoke-Pwsh (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') $arguments
     exit $code
 }

@@ -417,6 +417,73 @@ Import-Module '$((Join-Path $ModulePath 'ConvViz.psd1'))'
         ($r | ForEach-Object $cmp) | Should -Be ($Uninterrupted | ForEach-Object $cmp)
     }
 
+    It 'Ctrl+C (SIGINT to the pwsh process) mid-scan stops promptly, exits non-zero, leaves a valid state that resumes to an uninterrupted run' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'SIGINT is POSIX (Windows delivers Ctrl+C as a console event)'; return }
+        & /usr/bin/env --default-signal=INT true 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'env --default-signal (coreutils 8.31+) is needed to give the child a default SIGINT'; return }
+        # A set three times the kill test's, so that a signal sent after a few batches always
+        # lands mid-scan (the test checks it did: fewer images counted than given).
+        $dir = Join-Path $TestDrive 'sigint'
+        $images = [string[]]$Corpus::Noise($dir, 144, 13, 24, 64)
+        $state = Join-Path $TestDrive 'sigint state.json'
+        $list = Join-Path $TestDrive 'sigint-list.txt'
+        Set-Content -LiteralPath $list -Value $images
+        # The one-liner a user types or a scheduler runs (pwsh -Command): pwsh's Ctrl+C handler
+        # stops the pipeline (StopProcessing), the scan saves what it counted, pwsh exits 1.
+        # (pwsh -File exits 0 on SIGINT whatever the script; examples/Invoke-ScanJob.ps1 maps it to 130, Jobs.Tests.)
+        $command = "Import-Module '$((Join-Path $ModulePath 'ConvViz.psd1'))'; " +
+            "`$null = Get-TopActivations -LiteralPath (Get-Content -LiteralPath '$list') -Model alexnet -Layer conv1, conv2 -Top 3 -BatchSize 2 -Device cpu -StatePath '$state' -CheckpointSeconds 0; 'SCAN-FINISHED'"
+        # SIGINT at its default, as a terminal's or a scheduler's child has it: a test run started
+        # in the background of a non-interactive shell inherits SIGINT ignored (SigIgn), and so
+        # would the child; env execs pwsh in its own place, so the PID signalled is pwsh's.
+        $cmd = @('/usr/bin/env', '--default-signal=INT') + @(Get-PwshCommand)
+        $psi = [Diagnostics.ProcessStartInfo]::new($cmd[0])
+        foreach ($a in @($cmd | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $command)) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+        $proc = [Diagnostics.Process]::Start($psi)
+        $stdout = $proc.StandardOutput.ReadToEndAsync(); $stderr = $proc.StandardError.ReadToEndAsync()
+        try {
+            # Synchronised on the scan's own progress (a checkpoint per batch), never on time:
+            # the signal goes once the state holds at least $target images.
+            $target = Get-Random -Minimum 4 -Maximum 21
+            $deadline = [DateTime]::UtcNow.AddSeconds(600)   # only a safety bound
+            $seen = 0
+            while (-not $proc.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                try { $seen = @((Get-Content -Raw -LiteralPath $state -ErrorAction Stop | ConvertFrom-Json).images).Count } catch { }
+                if ($seen -ge $target) { break }
+                Start-Sleep -Milliseconds 20
+            }
+            $runningAtSignal = -not $proc.HasExited
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            if ($runningAtSignal) { & kill -INT $proc.Id }
+            $exited = $proc.WaitForExit(120000)
+            $stopSeconds = $clock.Elapsed.TotalSeconds
+        } finally { if (-not $proc.HasExited) { $proc.Kill() } }
+        $why = "target $target, seen $seen; stdout: $($stdout.Result) stderr: $($stderr.Result)"
+        $runningAtSignal | Should -BeTrue -Because "the child was still scanning when signalled ($why)"
+        $exited | Should -BeTrue -Because 'SIGINT must stop the scan'
+        # Promptly: the scan stops at the next batch (two 24-64 px images through alexnet conv1-2);
+        # the bound allows for a loaded machine without letting a scan run to its end unnoticed.
+        $stdout.Result | Should -Not -Match 'SCAN-FINISHED' -Because "the scan must stop, not run to its end ($why)"
+        $stopSeconds | Should -BeLessThan 30 -Because $why
+        $proc.ExitCode | Should -Not -Be 0 -Because $why
+        # The state is valid (checksum and semantic checks on load), holds fewer images than given,
+        # no temporary file is left, and the lock is released (an flock the test can take at once).
+        $counted = @((Get-Content -Raw -LiteralPath $state | ConvertFrom-Json).images).Count
+        $counted | Should -BeGreaterOrEqual $target
+        $counted | Should -BeLessThan $images.Count -Because 'the signal came mid-scan'
+        @(Merge-TopActivations -StatePath $state).Count | Should -BeGreaterThan 0
+        @(Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*.tmp').Count | Should -Be 0
+        $lock = [IO.File]::Open("$state.lock", [IO.FileMode]::Open, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+        $lock.Dispose()
+        # Resuming gives exactly the uninterrupted scan.
+        $sigArgs = @{ Model = 'alexnet'; Layer = 'conv1', 'conv2'; Top = 3; BatchSize = 2; Device = 'cpu' }
+        $resumed = @(Get-TopActivations -LiteralPath $images @sigArgs -StatePath $state)
+        $whole = @(Get-TopActivations -LiteralPath $images @sigArgs)
+        @((Get-Content -Raw -LiteralPath $state | ConvertFrom-Json).images).Count | Should -Be $images.Count
+        ($resumed | ForEach-Object { Key $_ }) | Should -Be ($whole | ForEach-Object { Key $_ })
+    }
+
     It 'a <Case> state file is refused and never overwritten' -TestCases @(
         @{ Case = 'corrupt' }, @{ Case = 'truncated' }, @{ Case = 'future-version' }
     ) {

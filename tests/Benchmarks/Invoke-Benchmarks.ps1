@@ -38,9 +38,10 @@ param(
     [int] $StreamUnits = 64,
     [int] $StreamTop = 36,
     # Which parts run: Peer = ConvViz against the PyTorch script (issue 15); Engine = the
-    # throughput, memory and projection-cost sections (issues 4 and 5); All = both.
+    # throughput, memory and projection-cost sections (issues 4 and 5) with the two below; All = both.
+    # State = only the state-writing overhead; Stream = only the Invoke-Deconvolution stream (issue 14).
     # FeatureVisualization = New-FeatureVisualization units per minute and peak memory (issue 18).
-    [ValidateSet('All', 'Peer', 'Engine', 'FeatureVisualization')] [string] $Section = 'All',
+    [ValidateSet('All', 'Peer', 'Engine', 'State', 'Stream', 'FeatureVisualization')] [string] $Section = 'All',
     # Feature visualisation: resnet18 layer, image side, steps, and the batch sizes measured
     # (one batch of that many units each, in a fresh pwsh for its peak resident set).
     [string] $VisualizationLayer = 'layer3',
@@ -199,7 +200,9 @@ try {
     $rows += $peer.Rows
   }
   $throughput = $null; $memory = @(); $growth = @(); $projection = $null; $runs = @(); $stateOverhead = $null; $stream = $null
-  if ($Section -in 'All', 'Engine') {
+  $full = $Section -in 'All', 'Engine'
+  if ($Section -in 'All', 'Engine', 'State', 'Stream') {
+   if ($full) {
     $model = Import-ConvModel -Device cpu
     $engine = $model.GetEngine()
     Write-Host ("ConvViz benchmarks: model {0} ({1}), batch {2}, {3} repetitions, {4} cores" -f $model.Name, $model.Source, $BatchSize, $Repetitions, [Environment]::ProcessorCount) -ForegroundColor Cyan
@@ -300,47 +303,50 @@ try {
         target = 3
         runsSeconds = @($projectionSeconds)
     }
+   }
 
     # ---- Issue 14: state-writing overhead of a large scan ------------------------------------
-    $stateOverhead = if ($StateImageCount) {
+    $stateOverhead = if ($StateImageCount -and $Section -ne 'Stream') {
         & (Join-Path $PSScriptRoot 'Measure-StateOverhead.ps1') -ModulePath $ModulePath -KitPath $KitPath -Count $StateImageCount -WorkPath (Join-Path $work 'state')
     }
 
     # ---- Issue 14: Invoke-Deconvolution streams (time to first record, peak RSS) ---------------
+   if ($Section -ne 'State') {
     $streamCount = [math]::Max($StreamTop + 4, [int]($StreamTop * 4 / 3))
     Write-Host "Projection stream: $($StreamUnits * $StreamTop) layer1 records over $streamCount images, fresh pwsh"
     $null = $Corpus::Noise((Join-Path $work 'stream'), $streamCount, 3, 64, 160)
     $stream = Measure-ProjectionStream (Join-Path $work 'stream')
+   }
 
     # ---- Report --------------------------------------------------------------------------------
-    $rows += @(
+    if ($throughput) { $rows += @(
         [pscustomobject]@{ Measure = "Bare forward ($($model.Name), batch $BatchSize, $ImageCount img, median of $Repetitions)"; Value = '{0:F2} img/s' -f $throughput.bareImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Engine scan, -Layer * all units'; Value = '{0:F2} img/s' -f $throughput.engineScanImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Get-TopActivations -Layer * all units'; Value = '{0:F2} img/s' -f $throughput.cmdletScanImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Ratio engine scan / bare (median of per-rep ratios)'; Value = '{0:F3}' -f $throughput.engineRatio; Target = '>= 0.9' }
         [pscustomobject]@{ Measure = 'Ratio Get-TopActivations / bare (median of per-rep ratios)'; Value = '{0:F3}' -f $throughput.cmdletRatio; Target = '>= 0.9' }
-    )
+    ) }
     foreach ($m in $memory) {
         $rows += [pscustomobject]@{ Measure = "Peak RSS, $($m.Model) -Layer $($m.Layers), $($m.Images) images (fresh pwsh)"; Value = "$($m.PeakMB) MB"; Target = '' }
     }
     foreach ($g in $growth) {
         $rows += [pscustomobject]@{ Measure = "Peak RSS growth, $($g.Model) $($g.FromImages) -> $($g.ToImages) images"; Value = "$($g.GrowthMB) MB"; Target = '< 50 MB' }
     }
-    $rows += @(
+    if ($projection) { $rows += @(
         [pscustomobject]@{ Measure = "Projections ($($projection.records) records of $ProjectionLayer, $distinct images, median of $ProjectionRepetitions)"; Value = '{0:F2} /s' -f $projection.projectionsPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Forward pass, 1 image (batch 1, decoded, median of 5)'; Value = '{0:F3} s' -f $forward1; Target = '' }
         [pscustomobject]@{ Measure = "Forward pass per image at batch $BatchSize (median of 3)"; Value = '{0:F3} s' -f $forwardBatch; Target = '' }
         [pscustomobject]@{ Measure = 'Forward-pass equivalents per projection (vs batch 1)'; Value = '{0:F2}' -f $projection.equivalentsVsBatch1; Target = '<= 3' }
         [pscustomobject]@{ Measure = "Forward-pass equivalents per projection (vs batch $BatchSize per image)"; Value = '{0:F2}' -f $projection.equivalentsVsBatchedForward; Target = '<= 3' }
-    )
+    ) }
     if ($stateOverhead) {
         $rows += [pscustomobject]@{ Measure = "State-writing overhead, $($stateOverhead.images) images, -StatePath vs none (zfnet conv1, median)"; Value = '{0:P1}' -f $stateOverhead.overheadMedian; Target = '< 5%' }
     }
-    $rows += @(
+    if ($stream) { $rows += @(
         [pscustomobject]@{ Measure = "Invoke-Deconvolution stream: time to first record ($($stream.records) records, $($stream.images) images)"; Value = '{0:F2} s' -f $stream.secondsToFirstRecord; Target = '' }
         [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: total'; Value = '{0:F1} s ({1:F2} records/s)' -f $stream.seconds, $stream.recordsPerSecond; Target = '' }
         [pscustomobject]@{ Measure = 'Invoke-Deconvolution stream: peak RSS (before projecting)'; Value = '{0} MB ({1} MB)' -f $stream.peakMB, $stream.peakBeforeMB; Target = '' }
-    )
+    ) }
   }
   $visualization = @()
   if ($Section -in 'All', 'FeatureVisualization') {
@@ -376,7 +382,7 @@ try {
     $md | Set-Content -LiteralPath (Join-Path $OutputPath 'results.md') -Encoding utf8NoBOM
     Write-Host ("Wrote {0} and results.md in {1:F0} s." -f (Join-Path $OutputPath 'results.json'), $total.Elapsed.TotalSeconds) -ForegroundColor Cyan
     # Tab-completion latency (issue 17), in its own fresh pwsh; completion.json and completion.md beside these.
-    & (Join-Path $PSScriptRoot 'Measure-Completion.ps1') -ModulePath $ModulePath -OutputPath $OutputPath
+    if ($Section -in 'All', 'Engine') { & (Join-Path $PSScriptRoot 'Measure-Completion.ps1') -ModulePath $ModulePath -OutputPath $OutputPath }
 }
 finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore
