@@ -244,17 +244,12 @@ public sealed class ActivationScanner
     }
 
     /// <summary>
-    /// The memory layout a scan's forward passes run in: on the CPU, channels-last (NHWC strides; every op
-    /// keeps it), which libtorch's oneDNN convolutions run without reordering: the resnet18 forward pass takes
-    /// ~0.72x the time of the NCHW one (NOTES-issue15.md). Values equal NCHW's to float rounding, not bit for
-    /// bit, so everything that must agree with a scan bit for bit (the brute-force reference) runs in this layout too.
-    /// Only tapeless passes: the projection adjoints assume contiguous tensors.
+    /// The memory layout a scan's forward passes run in: NCHW. Channels-last (NHWC) took ~0.72x the time of
+    /// the resnet18 pass, but libtorch 2.10's oneDNN killed the process with SIGFPE on densenet121's scan in
+    /// that layout (DEVELOPERS.md, native library notes); kept as the one place to change the layout, and
+    /// used by everything that must agree with a scan bit for bit (the brute-force reference).
     /// </summary>
-    public static Tensor ScanLayout(Tensor input)
-    {
-        if (input.device_type != TorchSharp.DeviceType.CPU || input.dim() != 4) return input.alias();
-        return input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-    }
+    public static Tensor ScanLayout(Tensor input) => input.alias();
 
     /// <summary>The batch with zero rows appended up to <paramref name="rows"/> (the tensor itself when it has them).</summary>
     public static Tensor PadRows(Tensor batch, long rows)
