@@ -46,6 +46,8 @@ public static class ProjectionReference
         var shape = graph.InputShape;
         var engine = new Tensor[node + 1];
         engine[0] = tensor(input).reshape(1, shape[0], shape[1], shape[2]);
+        // The projector's forward runs under the scan's thread split; other thread counts pick other kernels.
+        using (ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply())
         using (no_grad())
             for (int i = 1; i <= node; i++)
                 engine[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => engine[j]).ToArray(), null, i);
