@@ -73,6 +73,8 @@ public static class ProjectionReference
         var shape = graph.InputShape;
         var values = new Tensor[node + 1];
         values[0] = tensor(input).reshape(1, shape[0], shape[1], shape[2]);
+        // The projector's thread split, so that its ReLU masks are this walk's (GradientAtEngineValues).
+        using (ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply())
         using (no_grad())
             for (int i = 1; i <= node; i++)
                 values[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => values[j]).ToArray(), null, i);
