@@ -43,14 +43,7 @@ public static class ProjectionReference
         using var scope = NewDisposeScope();
         var graph = model.Graph;
         int node = model.Layers.Get(layer).Activation;
-        var shape = graph.InputShape;
-        var engine = new Tensor[node + 1];
-        engine[0] = tensor(input).reshape(1, shape[0], shape[1], shape[2]);
-        // The projector's forward runs under the scan's thread split; other thread counts pick other kernels.
-        using (ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply())
-        using (no_grad())
-            for (int i = 1; i <= node; i++)
-                engine[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => engine[j]).ToArray(), null, i);
+        var engine = EngineValues(model, input, node);
         using var grad = enable_grad();
         var values = new Tensor[node + 1];
         values[0] = engine[0].clone().requires_grad_(true);
@@ -70,14 +63,7 @@ public static class ProjectionReference
         using var scope = NewDisposeScope();
         var graph = model.Graph;
         int node = model.Layers.Get(layer).Activation;
-        var shape = graph.InputShape;
-        var values = new Tensor[node + 1];
-        values[0] = tensor(input).reshape(1, shape[0], shape[1], shape[2]);
-        // The projector's thread split, so that its ReLU masks are this walk's (GradientAtEngineValues).
-        using (ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply())
-        using (no_grad())
-            for (int i = 1; i <= node; i++)
-                values[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => values[j]).ToArray(), null, i);
+        var values = EngineValues(model, input, node);
 
         var signals = new Tensor?[node + 1];
         var seed = zeros_like(values[node]);
@@ -152,6 +138,23 @@ public static class ProjectionReference
         var s = model.Graph.InputShape;
         using var t = rand(new[] { 1, s[0], s[1], s[2] }, generator: new Generator((ulong)seed)) * model.Input.PixelMax;
         return t.data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Every node's value up to <paramref name="node"/> by the engine's own ops, under the projector's
+    /// thread split: other thread counts pick other kernels and flip other near-zero ReLUs.
+    /// </summary>
+    private static Tensor[] EngineValues(ConvModel model, float[] input, int node)
+    {
+        var graph = model.Graph;
+        var shape = graph.InputShape;
+        var values = new Tensor[node + 1];
+        values[0] = tensor(input).reshape(1, shape[0], shape[1], shape[2]);
+        using (ConvViz.Engine.Runtime.ThreadPlan.For(model.Device).Apply())
+        using (no_grad())
+            for (int i = 1; i <= node; i++)
+                values[i] = graph.Nodes[i].Op.Forward(graph.Nodes[i].Inputs.Select(j => values[j]).ToArray(), null, i);
+        return values;
     }
 
     private static Dictionary<int, Tensor> ForwardWithGraph(ConvGraph graph, Tensor input, int last)
