@@ -56,6 +56,10 @@ function Invoke-PeerBenchmark {
     }
     $versions = & $script:PeerPython -c 'import torch, torchvision; print(torch.__version__, torchvision.__version__, torch.get_num_threads())'
     Write-Host "Peer: PyTorch script (torch/torchvision/threads $versions) against ConvViz, resnet18, batch $BatchSize" -ForegroundColor Cyan
+    # Where torch's default intra-op count is below the cores (Debian's torch 1.13 runs 1 thread on this
+    # 2-core machine), the peer also runs tuned, with torch.set_num_threads(cores): reported beside it.
+    $cores = [Environment]::ProcessorCount
+    $tuned = [int](("$versions" -split ' ')[-1]) -lt $cores
     $data = Initialize-PeerData
     $model = Import-ConvModel -Path $data.Weights -Architecture resnet18 -Device cpu
     $engine = $model.GetEngine()
@@ -80,11 +84,12 @@ function Invoke-PeerBenchmark {
     $runs = foreach ($r in 1..$Repetitions) {
         foreach ($case in $cases) {
             $t = @{}
-            $order = if ($r % 2) { 'convviz', 'peer' } else { 'peer', 'convviz' }
+            $order = @(if ($r % 2) { 'convviz', 'peer', 'tuned' } else { 'tuned', 'peer', 'convviz' }) | Where-Object { $_ -ne 'tuned' -or $tuned }
             foreach ($who in $order) {
-                if ($who -eq 'peer') {
-                    $p = Invoke-Peer @($case.Peer, '--weights', $data.Weights, '--folder', $case.Folder, '--count', "$($case.Count)", '--batch', "$BatchSize", '--workers', "$workers")
-                    $t.peer = [double]$p.seconds
+                if ($who -in 'peer', 'tuned') {
+                    $threads = if ($who -eq 'tuned') { @('--threads', "$cores") } else { @() }
+                    $p = Invoke-Peer (@($case.Peer, '--weights', $data.Weights, '--folder', $case.Folder, '--count', "$($case.Count)", '--batch', "$BatchSize", '--workers', "$workers") + $threads)
+                    $t[$who] = [double]$p.seconds
                 }
                 elseif ($case.Key -eq 'forward') {
                     $t.convviz = $Timings::BareForward($engine, [string[]]$case.Files, $BatchSize)
@@ -96,8 +101,10 @@ function Invoke-PeerBenchmark {
             $row = [pscustomobject]@{
                 Repetition = $r; Case = $case.Key; Images = $case.Count
                 ConvVizImagesPerSecond = $case.Count / $t.convviz; PeerImagesPerSecond = $case.Count / $t.peer; Ratio = $t.peer / $t.convviz
+                TunedImagesPerSecond = if ($tuned) { $case.Count / $t.tuned } else { $null }; TunedRatio = if ($tuned) { $t.tuned / $t.convviz } else { $null }
             }
-            Write-Host ("  rep {0} {1,-8}: ConvViz {2,6:F2} img/s, PyTorch {3,6:F2} img/s, ratio {4:F2}" -f $r, $case.Key, $row.ConvVizImagesPerSecond, $row.PeerImagesPerSecond, $row.Ratio)
+            Write-Host ("  rep {0} {1,-8}: ConvViz {2,6:F2} img/s, PyTorch {3,6:F2} img/s, ratio {4:F2}{5}" -f $r, $case.Key, $row.ConvVizImagesPerSecond, $row.PeerImagesPerSecond, $row.Ratio,
+                $(if ($tuned) { '; PyTorch at {0} threads {1,6:F2} img/s, ratio {2:F2}' -f $cores, $row.TunedImagesPerSecond, $row.TunedRatio }))
             $row
         }
     }
@@ -107,17 +114,19 @@ function Invoke-PeerBenchmark {
     $records = @(Get-TopActivations -LiteralPath $photos -Model $model -Layer layer3 -Unit (0..($units - 1)) -Top 9 -BatchSize $BatchSize)
     $null = $records[0..([math]::Min(8, $records.Count) - 1)] | Invoke-Deconvolution -Model $model -Method Deconvnet
     $projectionRuns = foreach ($r in 1..([math]::Max(1, [math]::Min(2, $Repetitions)))) {
-        $order = if ($r % 2) { 'convviz', 'peer' } else { 'peer', 'convviz' }
+        $order = @(if ($r % 2) { 'convviz', 'peer', 'tuned' } else { 'tuned', 'peer', 'convviz' }) | Where-Object { $_ -ne 'tuned' -or $tuned }
         $t = @{}
         foreach ($who in $order) {
-            if ($who -eq 'peer') {
-                $p = Invoke-Peer @('project', '--weights', $data.Weights, '--folder', $data.Photos, '--count', "$($photos.Count)", '--batch', "$BatchSize", '--layer', 'layer3', '--units', "$units")
-                $t.peer = $p.projectionsPerSecond
+            if ($who -in 'peer', 'tuned') {
+                $threads = if ($who -eq 'tuned') { @('--threads', "$cores") } else { @() }
+                $p = Invoke-Peer (@('project', '--weights', $data.Weights, '--folder', $data.Photos, '--count', "$($photos.Count)", '--batch', "$BatchSize", '--layer', 'layer3', '--units', "$units") + $threads)
+                $t[$who] = $p.projectionsPerSecond
             }
             else { $t.convviz = $records.Count / (Measure-Seconds { $records | Invoke-Deconvolution -Model $model -Method Deconvnet }) }
         }
-        Write-Host ("  rep {0} project : ConvViz {1:F2} /s, PyTorch {2:F2} /s ({3} records)" -f $r, $t.convviz, $t.peer, $records.Count)
-        [pscustomobject]@{ Repetition = $r; ConvVizPerSecond = $t.convviz; PeerPerSecond = $t.peer; Ratio = $t.convviz / $t.peer }
+        Write-Host ("  rep {0} project : ConvViz {1:F2} /s, PyTorch {2:F2} /s ({3} records){4}" -f $r, $t.convviz, $t.peer, $records.Count, $(if ($tuned) { "; PyTorch at $cores threads {0:F2} /s" -f $t.tuned }))
+        [pscustomobject]@{ Repetition = $r; ConvVizPerSecond = $t.convviz; PeerPerSecond = $t.peer; Ratio = $t.convviz / $t.peer
+            TunedPerSecond = if ($tuned) { $t.tuned } else { $null }; TunedRatio = if ($tuned) { $t.convviz / $t.tuned } else { $null } }
     }
 
     $summary = [ordered]@{}
@@ -126,9 +135,11 @@ function Invoke-PeerBenchmark {
         $summary[$case.Key] = [ordered]@{
             images = $case.Count; convVizImagesPerSecond = Get-Median $g.ConvVizImagesPerSecond; peerImagesPerSecond = Get-Median $g.PeerImagesPerSecond
             ratio = Get-Median $g.Ratio
+            tunedImagesPerSecond = if ($tuned) { Get-Median $g.TunedImagesPerSecond } else { $null }; tunedRatio = if ($tuned) { Get-Median $g.TunedRatio } else { $null }
         }
     }
-    $summary['project'] = [ordered]@{ records = $records.Count; convVizPerSecond = Get-Median $projectionRuns.ConvVizPerSecond; peerPerSecond = Get-Median $projectionRuns.PeerPerSecond; ratio = Get-Median $projectionRuns.Ratio }
+    $summary['project'] = [ordered]@{ records = $records.Count; convVizPerSecond = Get-Median $projectionRuns.ConvVizPerSecond; peerPerSecond = Get-Median $projectionRuns.PeerPerSecond; ratio = Get-Median $projectionRuns.Ratio
+        tunedPerSecond = if ($tuned) { Get-Median $projectionRuns.TunedPerSecond } else { $null }; tunedRatio = if ($tuned) { Get-Median $projectionRuns.TunedRatio } else { $null } }
     $targets = @{ scan = '>= 1.5'; camera = '>= 3'; forward = '>= 1' }
     $labels = @{
         scan = "Scan, 20 conv taps x all units, top-9, $($summary.scan.images) JPEGs ~500x375"
@@ -139,15 +150,17 @@ function Invoke-PeerBenchmark {
         $v = $summary[$k]
         [pscustomobject]@{ Measure = "$($labels[$k]): ConvViz / PyTorch img/s"; Value = '{0:F2} / {1:F2}' -f $v.convVizImagesPerSecond, $v.peerImagesPerSecond; Target = '' }
         [pscustomobject]@{ Measure = "$($labels[$k]): ratio ConvViz / PyTorch (median of per-rep)"; Value = '{0:F2}' -f $v.ratio; Target = $targets[$k] }
+        if ($tuned) { [pscustomobject]@{ Measure = "$($labels[$k]): ratio ConvViz / PyTorch at $cores threads (tuned)"; Value = '{0:F2} ({1:F2} img/s)' -f $v.tunedRatio, $v.tunedImagesPerSecond; Target = '' } }
     }
     $v = $summary.project
     $rows += [pscustomobject]@{ Measure = "Deconvnet projections, $($v.records) records of layer3: ConvViz / PyTorch autograd per s"; Value = '{0:F2} / {1:F2}' -f $v.convVizPerSecond, $v.peerPerSecond; Target = '' }
     $rows += [pscustomobject]@{ Measure = 'Projections: ratio ConvViz / PyTorch'; Value = '{0:F2}' -f $v.ratio; Target = '>= 4' }
+    if ($tuned) { $rows += [pscustomobject]@{ Measure = "Projections: ratio ConvViz / PyTorch at $cores threads (tuned)"; Value = '{0:F2} ({1:F2} /s)' -f $v.tunedRatio, $v.tunedPerSecond; Target = '' } }
 
     $md = @("Peer: torch/torchvision/threads $versions, DataLoader workers $workers (fastest of 0/1/2: " +
         ('{0:F1} / {1:F1} / {2:F1} s' -f $calibration.secondsByWorkers.'0', $calibration.secondsByWorkers.'1', $calibration.secondsByWorkers.'2') + '), batch ' + $BatchSize + '.', '',
-        '| Rep | Case | Images | ConvViz img/s | PyTorch img/s | Ratio |', '|---|---|---|---|---|---|')
-    $md += $runs | ForEach-Object { '| {0} | {1} | {2} | {3:F2} | {4:F2} | {5:F2} |' -f $_.Repetition, $_.Case, $_.Images, $_.ConvVizImagesPerSecond, $_.PeerImagesPerSecond, $_.Ratio }
+        "| Rep | Case | Images | ConvViz img/s | PyTorch img/s | Ratio | PyTorch at $cores threads img/s | Ratio |", '|---|---|---|---|---|---|---|---|')
+    $md += $runs | ForEach-Object { '| {0} | {1} | {2} | {3:F2} | {4:F2} | {5:F2} | {6:F2} | {7:F2} |' -f $_.Repetition, $_.Case, $_.Images, $_.ConvVizImagesPerSecond, $_.PeerImagesPerSecond, $_.Ratio, $_.TunedImagesPerSecond, $_.TunedRatio }
     [pscustomobject]@{
         Rows = @($rows); Markdown = $md
         Result = [ordered]@{ versions = "$versions"; workers = $workers; calibration = $calibration; summary = $summary; runs = @($runs); projection = @($projectionRuns) }

@@ -55,8 +55,7 @@ public static class BatchProjector
         var results = new ProjectedActivation[targets.Count];
         if (targets.Count == 0) return results;
         Validate(model, images, targets);
-        // The scan's split of the cores (Runtime/ThreadPlan): with one OpenMP thread per core on a busy 2-core
-        // machine, projections ran at a quarter of the speed of one thread (NOTES-issue15.md).
+        // The scan's thread count (Runtime/ThreadPlan), set on this thread: OpenMP's count is per OS thread.
         using var threads = ThreadPlan.For(images.device).Apply();
         var graph = model.Graph;
         using var scope = NewDisposeScope();

@@ -29,8 +29,8 @@ public sealed record ScanOptions
     /// </summary>
     public double CheckpointSeconds { get; init; } = 30;
     public ImageDecodeOptions Decode { get; init; } = ImageDecodeOptions.Default;
-    /// <summary>Decoding threads; 0 = automatic (<see cref="Runtime.ThreadPlan"/>: a quarter of the cores on the CPU, at least one; every core with a GPU).</summary>
+    /// <summary>Decoding threads; 0 = automatic (<see cref="Runtime.ThreadPlan"/>: one per core).</summary>
     public int DecodeWorkers { get; init; }
-    /// <summary>libtorch intra-op threads during the scan on the CPU; 0 = automatic (<see cref="Runtime.ThreadPlan"/>: the cores the decoders leave).</summary>
+    /// <summary>libtorch intra-op threads during the scan on the CPU; 0 = automatic (<see cref="Runtime.ThreadPlan"/>: OMP_NUM_THREADS when set, else every core).</summary>
     public int Threads { get; init; }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -56,17 +57,19 @@ public sealed class Conv2dOp : GraphOp
     }
 
     /// <summary>
-    /// The full transposed convolution ((H-1)*stride + dilation*(k-1) + 1 rows), computed as a
-    /// plain convolution: the signal spread out by the stride, zero-padded by dilation*(k-1), filtered
-    /// by the weights flipped and with in/out channels swapped per group. Not F.conv_transpose2d:
-    /// libtorch 2.10's CPU conv_transpose2d leaves some outputs uninitialised (values, even NaN,
-    /// that change from call to call with the thread count and allocator state), which made
-    /// repeated projections differ silently.
+    /// The full transposed convolution ((H-1)*stride + dilation*(k-1) + 1 rows), computed with plain
+    /// convolutions of the weights flipped and with in/out channels swapped per group. Not
+    /// F.conv_transpose2d: libtorch 2.10's CPU conv_transpose2d leaves some outputs uninitialised
+    /// (values, even NaN, that change from call to call with the thread count and allocator state),
+    /// which made repeated projections differ silently. A strided convolution goes down by phases
+    /// (<see cref="TransposedByPhase"/>): spreading the signal with zeros and filtering that cost
+    /// stride² times the multiplications, 3-7x the time on ResNet-18's strided layers.
     /// </summary>
     internal Tensor TransposedFull(Tensor signal)
     {
-        long n = signal.shape[0], cout = signal.shape[1], ho = signal.shape[2], wo = signal.shape[3];
         long sh = Stride[0], sw = Stride[1];
+        if ((sh > 1 || sw > 1) && Dilation[0] == 1 && Dilation[1] == 1) return TransposedByPhase(signal);
+        long n = signal.shape[0], cout = signal.shape[1], ho = signal.shape[2], wo = signal.shape[3];
         using var scope = NewDisposeScope();
         var spread = signal;
         if (sh > 1 || sw > 1)
@@ -75,14 +78,52 @@ public sealed class Conv2dOp : GraphOp
             grid.select(5, 0).select(3, 0).copy_(signal);
             spread = grid.reshape(n, cout, ho * sh, wo * sw).narrow(2, 0, (ho - 1) * sh + 1).narrow(3, 0, (wo - 1) * sw + 1);
         }
-        var w = Weight;
-        long cinPerGroup = w.shape[1];
-        var swapped = w.reshape(Groups, cout / Groups, cinPerGroup, KernelH, KernelW).transpose(1, 2)
-            .reshape(Groups * cinPerGroup, cout / Groups, KernelH, KernelW).flip(2, 3);
+        var swapped = SwappedWeight().flip(2, 3);
         // Contiguous operands: oneDNN gave NaNs for a strided signal (shufflenet_v2, opset 11).
         var result = Convolve(spread.contiguous(), swapped.contiguous(), null, new long[] { 1, 1 },
             new[] { Dilation[0] * (KernelH - 1), Dilation[1] * (KernelW - 1) }, Dilation, Groups);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The full transposed convolution of a strided, undilated convolution, one output phase at a
+    /// time: the rows a + stride*P of the result (0 &lt;= a &lt; stride) receive only the kernel rows
+    /// a, a + stride, ..., so each phase is a stride-1 full convolution of the signal itself with
+    /// that sub-kernel, flipped. Every product of the zero-spread form that is not a multiplication
+    /// by an inserted zero, and no other.
+    /// </summary>
+    private Tensor TransposedByPhase(Tensor signal)
+    {
+        long n = signal.shape[0], ho = signal.shape[2], wo = signal.shape[3];
+        long sh = Stride[0], sw = Stride[1], kh = KernelH, kw = KernelW;
+        long fullH = (ho - 1) * sh + kh, fullW = (wo - 1) * sw + kw;
+        long rows = (fullH + sh - 1) / sh, cols = (fullW + sw - 1) / sw;
+        using var scope = NewDisposeScope();
+        var swapped = SwappedWeight();
+        var x = signal.contiguous();
+        var grid = zeros(new[] { n, swapped.shape[0], rows, sh, cols, sw }, signal.dtype, signal.device);
+        for (long a = 0; a < Math.Min(sh, kh); a++)
+        {
+            for (long b = 0; b < Math.Min(sw, kw); b++)
+            {
+                using var phase = NewDisposeScope();
+                var sub = swapped.slice(2, a, kh, sh).slice(3, b, kw, sw).flip(2, 3).contiguous();
+                long mh = sub.shape[2], mw = sub.shape[3];
+                var part = Convolve(x, sub, null, new long[] { 1, 1 }, new[] { mh - 1, mw - 1 }, new long[] { 1, 1 }, Groups);
+                grid.select(5, b).select(3, a).narrow(2, 0, part.shape[2]).narrow(3, 0, part.shape[3]).copy_(part);
+            }
+        }
+        return grid.reshape(n, swapped.shape[0], rows * sh, cols * sw).narrow(2, 0, fullH).narrow(3, 0, fullW)
+            .contiguous().MoveToOuterDisposeScope();
+    }
+
+    // The weights with in/out channels swapped per group: [groups * cin/group, cout/group, kh, kw].
+    private Tensor SwappedWeight()
+    {
+        var w = Weight;
+        long cinPerGroup = w.shape[1], cout = w.shape[0];
+        return w.reshape(Groups, cout / Groups, cinPerGroup, KernelH, KernelW).transpose(1, 2)
+            .reshape(Groups * cinPerGroup, cout / Groups, KernelH, KernelW);
     }
 
     /// <summary>Input channels per group are padded with zeros to a multiple of this (one AVX-512 block of floats).</summary>
