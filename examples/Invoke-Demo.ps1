@@ -9,7 +9,7 @@
     cosine similarity of the 512 features. Then it finds the top-9 patches of 16 units in
     five layers, projects them back to pixel space with the deconvnet of Zeiler and Fergus and
     with guided backpropagation side by side (one forward pass), cuts each patch to its effective
-    receptive field, and writes a sheet per layer, the first-layer filters and one HTML report, with occlusion
+    receptive field, optimises a feature visualisation for each unit of layer3 and layer4, and writes a sheet per layer, the first-layer filters and one HTML report, with occlusion
     sensitivity, an invariance chart and a correspondence table for two views of a motorcycle.
 #>
 [CmdletBinding()]
@@ -53,9 +53,17 @@ $activations = $photos | Get-TopActivations -Model $model -Layer $Layer -Unit $U
 # unit's deconvnet projection is mostly checkerboard on a network with one max-pool), each patch
 # cut to the box holding 95% of the projection: deep fields cover the whole photo.
 $projections = @($activations | Invoke-Deconvolution -Model $model -Method Deconvnet, GuidedBackprop -Crop Effective)
+# What each deep unit wants to see (Olah, Mordvintsev & Schubert, Distill 2017): an image optimised from
+# noise to drive the unit, shown first in its row, beside its top-9. 128 px and 128 steps (Lucid's size;
+# a quarter of its steps) keep the demo within minutes.
+$deep = @($Layer | Where-Object { $_ -in 'layer3', 'layer4' })
+$visualizations = @(foreach ($name in $deep) {
+    Write-Information "  feature visualisations of $name units $Unit"
+    New-FeatureVisualization -Model $model -Layer $name -Unit $Unit -Size 128 -Steps 128 -Seed 1 -BatchSize 16
+})
 foreach ($name in $Layer) {
     $sheet = Join-Path $OutputPath "$name.png"
-    $projections | Where-Object Layer -eq $name | Export-PatchGrid -Path $sheet -Columns 4 -CellSize 56
+    @($visualizations) + $projections | Where-Object Layer -eq $name | Export-PatchGrid -Path $sheet -Columns 4 -CellSize 56
     Write-Information "  wrote $sheet"
 }
 Export-FilterGrid -Model $model -Path (Join-Path $OutputPath 'filters.png')
@@ -90,7 +98,7 @@ if ($left -and $right) {
 }
 
 $report = Join-Path $OutputPath 'report.html'
-@($projections) + $occlusion + $invariance + @($correspondence | Where-Object { $_ }) |
+@($projections) + $visualizations + $occlusion + $invariance + @($correspondence | Where-Object { $_ }) |
     Export-ConvVizReport -Model $model -Path $report -Started $started -FilterLayer conv1 -Title "ConvViz demo: pretrained ResNet-18 on $($photos.Count) images"
 Write-Information "  wrote $report"
 Write-Information ("Done in {0:F0} s." -f $clock.Elapsed.TotalSeconds)

@@ -78,3 +78,25 @@ Describe 'Shipped scripts' {
         }
     }
 }
+
+Describe 'Invoke-Demo.ps1' {
+    It 'runs as ./build.ps1 demo runs it (pwsh -File, a folder of photos) and writes sheets and a report with both projection methods and feature visualisations' {
+        # The same script and arguments as build.ps1's demo target, on six photos and two units per layer.
+        $folder = Join-Path $TestDrive 'demo-photos'
+        New-Item -ItemType Directory -Force $folder | Out-Null
+        foreach ($n in $Names + 'motorcycle_left.png', 'motorcycle_right.png') { Copy-Item (Join-Path $PhotoPath $n) $folder }
+        $out = Join-Path $TestDrive 'demo'
+        $cmd = Get-PwshCommand
+        $rest = @($cmd | Select-Object -Skip 1)
+        $log = & $cmd[0] @rest -NoProfile -NonInteractive -File (Join-Path $Examples 'Invoke-Demo.ps1') -ModulePath $ModulePath -ImagePath $folder -OutputPath $out -Unit '0..1' 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($log -join "`n")
+        foreach ($f in 'conv1', 'layer1', 'layer2', 'layer3', 'layer4', 'filters', 'invariance') { Join-Path $out "$f.png" | Should -Exist }
+        $html = Get-Content -Raw (Join-Path $out 'report.html')
+        $html | Should -Match 'Deconvnet'
+        $html | Should -Match 'GuidedBackprop'
+        # Each deep unit's visualisation is in its row, labelled as such and not ranked.
+        ([regex]::Matches($html, '<b>Feature visualisation</b>')).Count | Should -Be 4
+        $html | Should -Match 'Correspondence'
+        ($log -join "`n") | Should -Match 'Done in \d+ s'
+    }
+}

@@ -34,6 +34,7 @@ public sealed class NewFeatureVisualizationCommand : ConvVizCmdlet
 
     /// <summary>Units (channels) of the layer; all of them when omitted.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [UnitRange]
     public int[]? Unit { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

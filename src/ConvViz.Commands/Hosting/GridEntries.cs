@@ -48,7 +48,7 @@ internal static class GridEntries
     public static UnitItem Item(FeatureVisualization v)
     {
         var caption = string.Create(CultureInfo.InvariantCulture, $"{(v.Negative ? "-" : "")}{v.Objective} {v.Value:G4}");
-        return SheetFiles.Item((FloatPlanes?)null, RgbBytes(v), v.Width, v.Height, caption, null, v.Value, null);
+        return SheetFiles.Item((FloatPlanes?)null, RgbBytes(v), v.Width, v.Height, caption, null, v.Value, null) with { Synthetic = true };
     }
 
     /// <summary>Height x Width x 3 bytes of the image (its pixels scaled from [0, PixelMax]).</summary>

@@ -26,4 +26,18 @@ public sealed record UnitItem(
 
     /// <summary>The unit's theoretical receptive field in the original image.</summary>
     public Graph.PixelBox? FieldBox { get; init; }
+
+    /// <summary>An image optimised to drive the unit (a feature visualisation), not one of the dataset's
+    /// top-k: shown beside them, never given a rank.</summary>
+    public bool Synthetic { get; init; }
+
+    /// <summary>The 1-based dataset rank of <paramref name="index"/> among <paramref name="items"/> (synthetic items
+    /// are not counted), or 0 for a synthetic item.</summary>
+    public static int RankOf(IReadOnlyList<UnitItem?> items, int index)
+    {
+        if (items[index] is { Synthetic: true }) return 0;
+        int rank = 0;
+        for (int i = 0; i <= index; i++) if (items[i] is not { Synthetic: true }) rank++;
+        return rank;
+    }
 }

@@ -273,7 +273,7 @@ public static class HtmlReport
             if (layout.Shows(PatchPanels.Patches))
             {
                 var c = layout.Cell(0, rank, PatchPanels.Patches);
-                w.Write($"<{tag}{href} style=\"{Box(c)}\" title=\"{E(Describe(item, rank, PatchPanels.Patches))}\"></{tag}>");
+                w.Write($"<{tag}{href} style=\"{Box(c)}\" title=\"{E(Describe(item, UnitItem.RankOf(items, rank), PatchPanels.Patches))}\"></{tag}>");
             }
         }
         w.Write("</div>");
@@ -305,7 +305,7 @@ public static class HtmlReport
                 w.Write($"<h3>{E(unit.Layer)} #{unit.Unit.ToString(Inv)} <small>{E(methods)}</small></h3>\n");
                 var items = unit.Items ?? Array.Empty<UnitItem>();
                 for (int r = 0; r < items.Count; r++)
-                    if (items[r] is { } item) WriteDetailItem(unit, item, r, $"{id}-r{(r + 1).ToString(Inv)}", w, ctx);
+                    if (items[r] is { } item) WriteDetailItem(unit, item, UnitItem.RankOf(items, r), $"{id}-r{(r + 1).ToString(Inv)}", w, ctx);
                 w.Write("</section>\n");
             }
         }
@@ -313,10 +313,13 @@ public static class HtmlReport
         if (ctx.PhotoCss.Length > 0) w.Write($"<style>{ctx.PhotoCss}</style>\n");
     }
 
+    // rank: the 1-based dataset rank, 0 for a feature visualisation.
     private static void WriteDetailItem(UnitEntry unit, UnitItem item, int rank, string id, TextWriter w, Context ctx)
     {
         int size = ctx.InputSize;
-        w.Write($"<div class=\"item\" id=\"{id}\"><p class=\"rank\"><b>#{(rank + 1).ToString(Inv)}</b>");
+        string label = rank > 0 ? $"rank {rank}" : "feature visualisation";
+        w.Write($"<div class=\"item\" id=\"{id}\"><p class=\"rank\"><b>{(rank > 0 ? "#" + rank.ToString(Inv) : "Feature visualisation")}</b>");
+        if (rank == 0 && !string.IsNullOrEmpty(item.Caption)) w.Write($" · {E(item.Caption)}");
         if (item.Value is double v) w.Write($" · activation <b>{E(v.ToString("G6", Inv))}</b>");
         if (!string.IsNullOrEmpty(item.Position)) w.Write($" · position {E(item.Position)}");
         if (!string.IsNullOrEmpty(item.ImagePath)) w.Write($" · <span title=\"{E(item.ImagePath)}\">{E(Path.GetFileName(item.ImagePath))}</span>");
@@ -328,15 +331,16 @@ public static class HtmlReport
             using var raw = DisplayNormalization.ToImage(planes, ctx.Options.Normalization);
             using var big = Fit(raw, size);
             w.Write("<figure>");
-            WriteImage(big, $"{unit.Layer} #{unit.Unit} rank {rank + 1} {method}", w, ctx, ctx.Options.JpegThumbnails);
+            WriteImage(big, $"{unit.Layer} #{unit.Unit} {label} {method}", w, ctx, ctx.Options.JpegThumbnails);
             w.Write($"<figcaption>{E(method)} ({planes.Width.ToString(Inv)}×{planes.Height.ToString(Inv)} input px)</figcaption></figure>");
         }
         if (item.Patch is { } patch)
         {
             using var big = Fit(patch, size);
             w.Write("<figure>");
-            WriteImage(big, $"{unit.Layer} #{unit.Unit} rank {rank + 1} patch", w, ctx, ctx.Options.JpegThumbnails);
-            w.Write($"<figcaption>patch {E(item.PatchBox?.ToString() ?? "")} ({patch.Width.ToString(Inv)}×{patch.Height.ToString(Inv)} px)</figcaption></figure>");
+            WriteImage(big, $"{unit.Layer} #{unit.Unit} {label}{(rank > 0 ? " patch" : "")}", w, ctx, ctx.Options.JpegThumbnails);
+            w.Write(rank > 0 ? $"<figcaption>patch {E(item.PatchBox?.ToString() ?? "")} ({patch.Width.ToString(Inv)}×{patch.Height.ToString(Inv)} px)</figcaption></figure>"
+                : $"<figcaption>optimised image ({patch.Width.ToString(Inv)}×{patch.Height.ToString(Inv)} px)</figcaption></figure>");
         }
         if (!string.IsNullOrEmpty(item.ImagePath) && Photo(item.ImagePath, ctx) is { } photo)
         {
@@ -382,11 +386,12 @@ public static class HtmlReport
         return image.Clone(c => c.Resize(w, h, s > 1 ? KnownResamplers.NearestNeighbor : KnownResamplers.Bicubic));
     }
 
-    /// <summary>The hover text of a cell: rank, panel, image path, value, position, caption.</summary>
+    /// <summary>The hover text of a cell: 1-based dataset rank (0: a feature visualisation), panel, image path, value, position, caption.</summary>
     public static string Describe(UnitItem item, int rank, PatchPanels panel)
     {
         var sb = new StringBuilder();
-        sb.Append('#').Append((rank + 1).ToString(Inv)).Append(panel == PatchPanels.Projections ? " projection" : " patch");
+        if (rank > 0) sb.Append('#').Append(rank.ToString(Inv)).Append(panel == PatchPanels.Projections ? " projection" : " patch");
+        else sb.Append("feature visualisation (optimised image)");
         if (!string.IsNullOrEmpty(item.ImagePath)) sb.Append("\nimage: ").Append(item.ImagePath);
         if (item.Value is double v) sb.Append("\nvalue: ").Append(v.ToString("G6", Inv));
         if (!string.IsNullOrEmpty(item.Position)) sb.Append("\nposition: ").Append(item.Position);
