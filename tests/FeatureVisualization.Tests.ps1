@@ -151,6 +151,14 @@ Describe 'Pretrained ResNet-18' {
         Write-Host "  conv1 units whose visualisation correlates best with their own filter: $own of $($vis.Count)"
         $own | Should -BeGreaterOrEqual ([Math]::Ceiling(0.8 * $vis.Count))
     }
+    It 'a unit that is zero everywhere on the start image (a dead ReLU) still moves: the image follows its pre-activation' {
+        # layer4 unit 0 is below zero at every position of the grey start; through its ReLU alone the
+        # image got no gradient and stayed grey (value 0 -> 0, the demo's grey squares).
+        $v = New-FeatureVisualization -Layer layer4 -Unit 0 -Size 128 -Steps 16 -Seed 1
+        $v.StartValue | Should -Be 0
+        $v.Value | Should -BeGreaterThan 1
+        ($v.Pixels | Measure-Object -Minimum -Maximum) | ForEach-Object { ($_.Maximum - $_.Minimum) | Should -BeGreaterThan (0.1 * $v.PixelMax) }
+    }
     It 'deep units (layer3, layer4) reach above the largest activation any demo photo reaches' {
         # Neuron objective at the pre-activation (no dead ReLU at the start), 224 px, 16 steps (48 steps reached 35 in layer3 and 266-326 in layer4 against demo tops of 5-31); the demo's
         # largest value is the top-1 of Get-TopActivations over module/Samples at the same stage.

@@ -94,9 +94,7 @@ public static class FeatureVisualizer
                 var input = o.Transforms
                     ? transforms.Apply(pixels, randoms.Select(transforms.Draw).ToArray(), 0.5 * pixelMax, inH, inW)
                     : RobustTransforms.Place(pixels, inH, inW, 0.5 * pixelMax);
-                var act = GradientForward.Run(model.Graph, input, node);
-                var values = ObjectiveValues(act, batch);
-                var loss = -(values * sign).sum();
+                var loss = -(Objective(model, input, node, batch, sign) * sign).sum();
                 lossValue = loss.item<float>();
                 if (!float.IsFinite(lossValue))
                     throw new InvalidOperationException($"Feature visualisation of layer '{batch[0].Layer}' (model '{model.Name}') reached a non-finite objective ({lossValue}) at step {step}; the gradient through the graph is not usable.");
@@ -120,6 +118,24 @@ public static class FeatureVisualizer
         int plane = 3 * size * size;
         return batch.Select((r, i) => new VisualizationResult(r, size, pixelMax, all.AsSpan(i * plane, plane).ToArray(),
             finalValues[i], maxima[i], startValues[i], o.Steps, o.Seed)).ToList();
+    }
+
+    /// <summary>
+    /// What a step maximises (times the sign), per image. When the node is a ReLU and an image's unit is
+    /// zero there (every position of the channel, or the centre neuron, below zero: usual for deep units
+    /// of a grey start), the ReLU passes no gradient and the image would stay where it started; that
+    /// image then follows the unit's pre-activation until the unit wakes (Lucid's redirected ReLU,
+    /// applied to the unit's own ReLU only). Minimising needs no redirect: zero is already the least.
+    /// </summary>
+    private static Tensor Objective(ConvModel model, Tensor input, int node, VisualizationRequest[] batch, Tensor sign)
+    {
+        var graphNode = model.Graph.Nodes[node];
+        if (graphNode.Op is not Graph.Ops.ReluOp { Slope: 0 } || graphNode.Inputs.Length != 1)
+            return ObjectiveValues(GradientForward.Run(model.Graph, input, node), batch);
+        var pre = GradientForward.Run(model.Graph, input, graphNode.Inputs[0]);
+        var values = ObjectiveValues(pre.relu(), batch);
+        var dead = values.eq(0).logical_and(sign.gt(0));
+        return where(dead, ObjectiveValues(pre, batch), values);
     }
 
     /// <summary>The images in model pixels: sigmoid of the decorrelated image, times PixelMax.</summary>
