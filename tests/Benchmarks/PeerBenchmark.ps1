@@ -157,8 +157,9 @@ function Invoke-PeerBenchmark {
     $rows += [pscustomobject]@{ Measure = 'Projections: ratio ConvViz / PyTorch'; Value = '{0:F2}' -f $v.ratio; Target = '>= 4' }
     if ($tuned) { $rows += [pscustomobject]@{ Measure = "Projections: ratio ConvViz / PyTorch at $cores threads (tuned)"; Value = '{0:F2} ({1:F2} /s)' -f $v.tunedRatio, $v.tunedPerSecond; Target = '' } }
 
-    $md = @("Peer: torch/torchvision/threads $versions, DataLoader workers $workers (fastest of 0/1/2: " +
-        ('{0:F1} / {1:F1} / {2:F1} s' -f $calibration.secondsByWorkers.'0', $calibration.secondsByWorkers.'1', $calibration.secondsByWorkers.'2') + '), batch ' + $BatchSize + '.', '',
+    # The first line in parentheses: the comma binds tighter than +, which glued the table to it.
+    $md = @(("Peer: torch/torchvision/threads $versions, DataLoader workers $workers (fastest of 0/1/2: " +
+        ('{0:F1} / {1:F1} / {2:F1} s' -f $calibration.secondsByWorkers.'0', $calibration.secondsByWorkers.'1', $calibration.secondsByWorkers.'2') + "), batch $BatchSize."), '',
         "| Rep | Case | Images | ConvViz img/s | PyTorch img/s | Ratio | PyTorch at $cores threads img/s | Ratio |", '|---|---|---|---|---|---|---|---|')
     $md += $runs | ForEach-Object { '| {0} | {1} | {2} | {3:F2} | {4:F2} | {5:F2} | {6:F2} | {7:F2} |' -f $_.Repetition, $_.Case, $_.Images, $_.ConvVizImagesPerSecond, $_.PeerImagesPerSecond, $_.Ratio, $_.TunedImagesPerSecond, $_.TunedRatio }
     [pscustomobject]@{

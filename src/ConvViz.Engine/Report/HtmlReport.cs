@@ -320,7 +320,7 @@ public static class HtmlReport
         string label = rank > 0 ? $"rank {rank}" : "feature visualisation";
         w.Write($"<div class=\"item\" id=\"{id}\"><p class=\"rank\"><b>{(rank > 0 ? "#" + rank.ToString(Inv) : "Feature visualisation")}</b>");
         if (rank == 0 && !string.IsNullOrEmpty(item.Caption)) w.Write($" · {E(item.Caption)}");
-        if (item.Value is double v) w.Write($" · activation <b>{E(v.ToString("G6", Inv))}</b>");
+        if (item.Value is double v && rank > 0) w.Write($" · activation <b>{E(v.ToString("G6", Inv))}</b>");
         if (!string.IsNullOrEmpty(item.Position)) w.Write($" · position {E(item.Position)}");
         if (!string.IsNullOrEmpty(item.ImagePath)) w.Write($" · <span title=\"{E(item.ImagePath)}\">{E(Path.GetFileName(item.ImagePath))}</span>");
         w.Write("</p><div class=\"row\">");
