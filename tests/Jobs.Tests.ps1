@@ -98,16 +98,17 @@ Describe 'Signals end the job cleanly' -Skip:$NoShell {
         @{ Signal = 'TERM'; Code = 143 }
         @{ Signal = 'INT'; Code = 130 }
     ) {
-        $job = New-JobFolder "sig$Signal" 48
+        # 600 images in batches of 2: the scan runs for many seconds after its SCAN line on any machine (48
+        # images and a fixed 3 s wait raced: with every core computing, the scan could end before the signal).
+        $job = New-JobFolder "sig$Signal" 600
         Remove-Item $job.Bad
         $line = & $Register -ImagePath $job.Images -StatePath $job.State -Layer conv1, layer1 -Unit '0..2' -Top 2 -ModulePath $ModulePath
         $command = Get-CronCommand $line
-        # A batch of 2 images per forward pass: the scan is still going when the signal comes.
         $command = $command -replace "'-Top' '2'", "'-Top' '2' '-BatchSize' '2'"
         $p = Start-Cron $command
         $deadline = (Get-Date).AddMinutes(5)
-        while (-not ((Test-Path $job.Log) -and (Get-Content -Raw $job.Log) -match 'SCAN 48 images') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
-        Start-Sleep -Seconds 3
+        while (-not ((Test-Path $job.Log) -and (Get-Content -Raw $job.Log) -match "SCAN $($job.Good.Count) images") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Start-Sleep -Milliseconds 500
         $p.HasExited | Should -BeFalse -Because 'the scan must still be running when the signal is sent'
         & kill "-$Signal" $p.Id
         $p.WaitForExit(120000) | Should -BeTrue
