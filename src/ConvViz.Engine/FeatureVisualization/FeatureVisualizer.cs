@@ -74,6 +74,8 @@ public static class FeatureVisualizer
         int node = batch[0].Node;
         int inH = (int)model.Graph.InputShape[1], inW = (int)model.Graph.InputShape[2];
 
+        // The scans' and projections' thread count (Runtime/ThreadPlan), set on the thread that runs the steps.
+        using var threads = ThreadPlan.For(model.Device).Apply();
         using var scope = NewDisposeScope();
         var coefficients = tensor(start, FourierImage.ShapeOf(n, size, size), device: model.Device).requires_grad_(true);
         var m = zeros_like(coefficients).requires_grad_(false);
