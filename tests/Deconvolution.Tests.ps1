@@ -115,6 +115,35 @@ Describe 'Projections against autograd' {
     }
 }
 
+Describe 'Projections on windows equal projections on whole maps' {
+    # A single activation goes down on the rectangle its adjoints can reach (SignalWindow, issue 15);
+    # every op without a windowed adjoint (average pooling, LRN, padding) gets the whole map. Several
+    # targets of two images in one chunk (each row its own window), at the corners, the edges and the
+    # strongest position, under all three rules at once, against the same projector on whole maps.
+    It '<Name> <Layer>' -ForEach @(
+        @{ Name = 'a chain with strides, overlapping and ceil-mode pools, dilation, BN'; Ops = 'conv-s2,relu,pool-overlap,conv-dil,bn,relu,pool-ceil,conv,relu'; Layer = 'l8' }
+        @{ Name = 'a chain with asymmetric padding, average pooling, groups, a hand-padded pool'; Ops = 'pad-asym,relu,avg,conv-group,leaky,pool-asym,conv,relu'; Layer = 'l7' }
+        @{ Name = 'a chain with LRN'; Ops = 'conv,relu,pool-overlap,lrn,conv-s2,relu,conv,relu'; Layer = 'l7' }
+        @{ Name = 'zfnet'; Architecture = 'zfnet'; Layer = 'conv5' }
+        @{ Name = 'alexnet'; Architecture = 'alexnet'; Layer = 'conv3' }
+        @{ Name = 'resnet18'; Architecture = 'resnet18'; Layer = 'layer1.0' }
+        @{ Name = 'resnet18'; Architecture = 'resnet18'; Layer = 'layer3' }
+        @{ Name = 'resnet18'; Architecture = 'resnet18'; Layer = 'layer4.1' }
+    ) {
+        $m = if ($Architecture) { (Import-ConvModel -Architecture $Architecture -Device cpu).GetEngine() } else { $Tiny::Chain([string[]]($Ops -split ','), 45, 7) }
+        $inputs = [float[][]]@(($Ref::RandomInput($m, 21)), ($Ref::RandomInput($m, 22)))
+        $s = Get-Strongest $m $inputs[0] $Layer 1
+        $h = $s.Height; $w = $s.Width
+        $images = [int[]]@(0, 0, 1, 1, 0, 1)
+        $units = [long[]]@(1, 0, 2, 1, 3, 0)
+        $ys = [long[]]@($s.Y, 0, ($h - 1), 0, ($h - 1), [math]::Floor($h / 2))
+        $xs = [long[]]@($s.X, 0, ($w - 1), ($w - 1), 0, [math]::Floor($w / 2))
+        $difference = $Ref::WindowedAgainstWhole($m, $inputs, $Layer, $images, $units, $ys, $xs, [string[]]@('Deconvnet', 'GuidedBackprop', 'Gradient'))
+        Write-Host "  windowed against whole: $difference"
+        $difference | Should -BeLessThan 1e-6
+    }
+}
+
 Describe 'Projections stay in the receptive field' {
     It '<Method> of zfnet conv3 is zero outside the unit''s field' -ForEach @(@{ Method = 'Deconvnet' }, @{ Method = 'GuidedBackprop' }, @{ Method = 'Gradient' }) {
         $model = Import-ConvModel -Architecture zfnet -Device cpu

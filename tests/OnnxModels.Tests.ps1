@@ -256,6 +256,21 @@ Describe 'torchvision families exported to ONNX' {
             }
         }
 
+        It 'feature visualisations of the middle and the last feature layer run autograd through the graph and raise their objective' {
+            # Issue 18: the ops of this family's graph up to its last feature layer, backward, through the engine's
+            # autograd path; 6 steps without the random transforms, so each Adam step follows the objective's
+            # own gradient. (Not the classifier head: with these seeded random weights densenet121's last ReLU
+            # is zero everywhere on the grey start, so its logits have no gradient; Lucid redirects every ReLU
+            # for that, ConvViz only the unit's own.)
+            foreach ($layer in $Picked) {
+                $v = New-FeatureVisualization -Model $M -Layer $layer -Unit 1 -Objective Neuron -Stage PreActivation -Transform None -Steps 6 -Seed 1
+                Write-Host ("    {0,-26} {1,-28} objective {2:G4} -> {3:G4}" -f $Family, $layer, $v.StartValue, $v.Value)
+                [float]::IsFinite($v.Value) | Should -BeTrue
+                @($v.Pixels | Where-Object { -not [float]::IsFinite($_) }).Count | Should -Be 0
+                $v.Value | Should -BeGreaterThan $v.StartValue
+            }
+        }
+
         It 'the Gradient projection of the last layer''s strongest unit equals autograd (<= 1e-4 relative)' {
             $engine = $M.GetEngine()
             $input = $Reference::RandomInput($engine, 3)

@@ -283,7 +283,7 @@ public static class BenchProjection
     /// Seconds to project units 0..units-1 of <paramref name="layer"/> at their strongest
     /// position in each of the images (images x units targets) in chunks of <paramref name="chunk"/>.
     /// </summary>
-    public static double Project(ConvModel model, string[] paths, string layer, int units, int chunk)
+    public static double Project(ConvModel model, string[] paths, string layer, int units, int chunk, bool windowed = true)
     {
         using var scope = NewDisposeScope();
         var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
@@ -293,7 +293,7 @@ public static class BenchProjection
         for (int i = 0; i < paths.Length; i++)
             for (int u = 0; u < units; u++) targets.Add(new ConvViz.Engine.Projection.ProjectionTarget(i, node, u, -1, -1, false));
         var clock = Stopwatch.StartNew();
-        _ = ConvViz.Engine.Projection.BatchProjector.ProjectActivations(model, input, targets, ConvViz.Engine.Graph.ProjectionRule.Deconvnet, chunk);
+        _ = ConvViz.Engine.Projection.BatchProjector.ProjectActivations(model, input, targets, _ => new[] { ConvViz.Engine.Graph.ProjectionRule.Deconvnet }, chunk, windowed);
         return clock.Elapsed.TotalSeconds;
     }
 }

@@ -107,6 +107,38 @@ public static class ProjectionReference
         return BatchProjector.Project(model, images, new[] { target }, Enum.Parse<ProjectionRule>(rule, true))[0];
     }
 
+    /// <summary>
+    /// Projections of several single-position targets in one chunk (rows from several images), once on
+    /// windows and once on whole maps: the largest absolute difference over every rule's result, relative
+    /// to the largest magnitude of the whole-map results (0 when they agree bit for bit).
+    /// </summary>
+    public static double WindowedAgainstWhole(ConvModel model, float[][] inputs, string layer, int[] images, long[] units, long[] ys, long[] xs, string[] rules)
+    {
+        using var scope = NewDisposeScope();
+        var shape = model.Graph.InputShape;
+        var batch = cat(inputs.Select(i => tensor(i).reshape(1, shape[0], shape[1], shape[2])).ToArray(), 0);
+        int node = model.Layers.Get(layer).Activation;
+        var targets = images.Select((image, k) => new ProjectionTarget(image, node, units[k], ys[k], xs[k])).ToArray();
+        var parsed = rules.Select(r => Enum.Parse<ProjectionRule>(r, true)).ToArray();
+        var windowed = BatchProjector.ProjectActivations(model, batch, targets, _ => parsed, targets.Length, windowed: true);
+        var whole = BatchProjector.ProjectActivations(model, batch, targets, _ => parsed, targets.Length, windowed: false);
+        double largest = 0, difference = 0;
+        for (int k = 0; k < targets.Length; k++)
+            for (int r = 0; r < parsed.Length; r++)
+            {
+                var a = windowed[k].ByRule[r];
+                var b = whole[k].ByRule[r];
+                if (a.Length != b.Length) throw new InvalidOperationException($"Target {k}: {a.Length} values windowed, {b.Length} whole.");
+                for (int i = 0; i < a.Length; i++)
+                {
+                    largest = Math.Max(largest, Math.Abs(b[i]));
+                    difference = Math.Max(difference, Math.Abs(a[i] - b[i]));
+                }
+            }
+        if (largest == 0) throw new InvalidOperationException("Every whole-map projection is zero: nothing to compare.");
+        return difference / largest;
+    }
+
     /// <summary>The activation map of one layer for a 1 x C x H x W input: [C, H, W] and the values.</summary>
     public static float[] Activation(ConvModel model, float[] input, string layer, out long[] shape)
     {

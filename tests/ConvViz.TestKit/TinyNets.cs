@@ -45,6 +45,8 @@ public static class TinyNets
                 "pool" => new MaxPoolOp(new long[] { 2, 2 }, new long[] { 2, 2 }, new long[] { 0, 0 }),
                 "pool-overlap" => new MaxPoolOp(new long[] { 3, 3 }, new long[] { 2, 2 }, new long[] { 1, 1 }),
                 "pool-ceil" => new MaxPoolOp(new long[] { 3, 3 }, new long[] { 2, 2 }, new long[] { 0, 0 }, ceilMode: true),
+                // Asymmetric padding [top, left, bottom, right]: pooled on a hand-padded frame.
+                "pool-asym" => new MaxPoolOp(new long[] { 3, 3 }, new long[] { 2, 2 }, new long[] { 1, 0, 2, 1 }),
                 "bn" => new BatchNormOp(rand(new[] { c }, generator: gen) + 0.5, randn(new[] { c }, generator: gen),
                     randn(new[] { c }, generator: gen), rand(new[] { c }, generator: gen) + 0.5, 1e-5),
                 "avg" => new AvgPoolOp(new long[] { 3, 3 }, new long[] { 2, 2 }, new long[] { 1, 1 }, false, false),

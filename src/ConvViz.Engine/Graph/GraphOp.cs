@@ -41,6 +41,14 @@ public abstract class GraphOp : IDisposable
     /// <summary>The signal for each graph input (null where nothing flows).</summary>
     public abstract Tensor?[] Project(Tensor signal, ProjectionContext context);
 
+    /// <summary>
+    /// The adjoint of a signal that is non-zero only inside <paramref name="window"/>: per graph input its
+    /// signal and window (null where nothing flows), with the same values as <see cref="Project"/> on the
+    /// whole map. Null when the op has no windowed form; the projector then widens the signal to the
+    /// whole map and calls <see cref="Project"/>.
+    /// </summary>
+    public virtual (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context) => null;
+
     public virtual SpatialStep Spatial => SpatialStep.Pointwise;
 
     /// <summary>The op's weights and buffers, named by their state-dict suffix.</summary>

@@ -15,8 +15,8 @@ namespace ConvViz.Engine.Projection;
 /// <summary>
 /// Projects activations of photos: decodes and fits each image once, and streams the
 /// projections out as they are computed: per batch of images, in chunks of at most
-/// <see cref="BatchProjector.DefaultChunk"/> requests, each chunk with its own forward pass
-/// with switches and its own dispose scope, so nothing the caller does between two results
+/// <see cref="BatchProjector.DefaultChunk"/> requests (of one or several images), each chunk with
+/// its own forward pass with switches and its own dispose scope, so nothing the caller does between two results
 /// runs inside a tensor scope of ours, and memory is bounded by one chunk whatever the number
 /// of requests. Each result carries its receptive-field crop and the matching crop of the
 /// original; the full-input reconstruction only when <c>keepFull</c>.
@@ -67,13 +67,15 @@ public static class ImageProjector
                     }
                     catch (ImageReadException e) when (badImage is not null) { badImage(e); }
                 }
-                // Image by image, chunk by chunk: the first results come after one chunk, not one batch.
-                for (int i = 0; i < images.Count; i++)
-                    foreach (var chunk in images[i].Requests.Chunk(BatchProjector.DefaultChunk))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        foreach (var p in ProjectChunk(model, images[i].Original, images[i].Fitted, chunk, settings, RulesFor, keepFull)) yield return p;
-                    }
+                // Chunk by chunk, in image order: the requests of consecutive images share a chunk (one forward
+                // pass of their images, and every op of the way down runs once for all of them), so an image
+                // with a few records does not pay for a way down of its own; the first results come after one chunk.
+                var all = images.SelectMany((x, i) => x.Requests.Select(r => (Image: i, Request: r))).ToList();
+                foreach (var chunk in all.Chunk(BatchProjector.DefaultChunk))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var p in ProjectChunk(model, images, chunk, settings, RulesFor, keepFull)) yield return p;
+                }
             }
             finally
             {
@@ -82,31 +84,38 @@ public static class ImageProjector
         }
     }
 
-    private static List<ImageProjection> ProjectChunk(ConvModel model, Image<Rgb24> original, FittedImage fitted,
-        ProjectionRequest[] requests, ProjectionSettings settings, Func<int, IReadOnlyList<ProjectionRule>> rulesFor, bool keepFull)
+    private static List<ImageProjection> ProjectChunk(ConvModel model, List<(Image<Rgb24> Original, FittedImage Fitted, List<ProjectionRequest> Requests)> images,
+        (int Image, ProjectionRequest Request)[] requests, ProjectionSettings settings, Func<int, IReadOnlyList<ProjectionRule>> rulesFor, bool keepFull)
     {
         var spec = model.Input;
+        // The chunk's images, each once, as rows of one input batch.
+        var rows = requests.Select(r => r.Image).Distinct().ToList();
+        var rowOf = rows.Select((image, row) => (image, row)).ToDictionary(x => x.image, x => x.row);
         var targets = new List<ProjectionTarget>(requests.Length);
         var owners = new List<(ProjectionRequest Request, LayerSpec Layer, int Node)>(requests.Length);
-        foreach (var r in requests)
+        foreach (var (image, r) in requests)
         {
             var layer = model.Layers.Get(r.Layer);
             int node = layer.NodeFor(r.Stage);
-            targets.Add(new ProjectionTarget(0, node, r.Unit, r.Y, r.X, r.KeepFeatureMap));
+            targets.Add(new ProjectionTarget(rowOf[image], node, r.Unit, r.Y, r.X, r.KeepFeatureMap));
             owners.Add((r, layer, node));
         }
         ProjectedActivation[] projected;
         using (NewDisposeScope())
         {
-            var input = tensor(fitted.Pixels).reshape(1, 3, spec.Height, spec.Width).to(model.Device);
+            var planes = new float[rows.Count * 3 * spec.Height * spec.Width];
+            for (int i = 0; i < rows.Count; i++)
+                images[rows[i]].Fitted.Pixels.CopyTo(planes, i * 3 * spec.Height * spec.Width);
+            var input = tensor(planes).reshape(rows.Count, 3, spec.Height, spec.Width).to(model.Device);
             projected = BatchProjector.ProjectActivations(model, input, targets, rulesFor);
         }
         var output = new List<ImageProjection>(projected.Length);
-        var geometry = fitted.Geometry;
         bool effective = settings.Crop.Mode == CropMode.Effective;
         for (int k = 0; k < projected.Length; k++)
         {
             var (request, layer, node) = owners[k];
+            var (original, fitted, _) = images[requests[k].Image];
+            var geometry = fitted.Geometry;
             var p = projected[k];
             var inputBox = model.Graph.FieldOf(node).BoxOf(p.Y, p.X, spec.Height, spec.Width);
             var imageBox = geometry.ToOriginal(inputBox);

@@ -32,4 +32,12 @@ public sealed class AddOp : GraphOp
 
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
         => context.InputShapes.Select(shape => (Tensor?)ReduceTo(signal, shape)).ToArray();
+
+    // Windowed only when no branch is broadcast: each branch then gets the signal as it is.
+    public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
+    {
+        foreach (var shape in context.InputShapes)
+            if (shape.Length != 3 || shape[0] != signal.shape[1] || shape[1] != window.MapHeight || shape[2] != window.MapWidth) return null;
+        return context.InputShapes.Select(_ => ((Tensor, SignalWindow)?)(signal.alias(), window)).ToArray();
+    }
 }

@@ -31,6 +31,18 @@ public sealed class AffineOp : GraphOp
         return x.alias();
     }
 
+    // Windowed when the input has the signal's shape and the scale is per channel (or one number).
+    public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
+    {
+        var shape = context.InputShapes[0];
+        if (shape.Length != 3 || shape[0] != signal.shape[1] || shape[1] != window.MapHeight || shape[2] != window.MapWidth) return null;
+        if (!HasScale) return new (Tensor, SignalWindow)?[] { (signal.clone(), window) };
+        var scale = T("scale");
+        bool perChannel = scale.dim() is 3 or 4 && scale.shape[^1] == 1 && scale.shape[^2] == 1;
+        if (scale.numel() != 1 && !perChannel) return null; // a scale along W or H is spatial
+        return new (Tensor, SignalWindow)?[] { (signal * scale, window) };
+    }
+
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
     {
         if (!HasScale) return new Tensor?[] { ReduceTo(signal, context.InputShapes[0]) };

@@ -24,6 +24,9 @@ public sealed class BatchNormOp : GraphOp
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
         => F.batch_norm(inputs[0], T("running_mean"), T("running_var"), T("weight"), T("bias"), false, 0.1, Epsilon);
 
+    public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
+        => new (Tensor, SignalWindow)?[] { (Project(signal, context)[0]!, window) };
+
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
     {
         using var scale = T("weight") / (T("running_var") + Epsilon).sqrt();

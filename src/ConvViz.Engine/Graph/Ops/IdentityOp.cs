@@ -11,4 +11,6 @@ public sealed class IdentityOp : GraphOp
     public override string Kind => _kind;
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node) => inputs[0].alias();
     public override Tensor?[] Project(Tensor signal, ProjectionContext context) => new Tensor?[] { signal.clone() };
+    public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
+        => new (Tensor, SignalWindow)?[] { (signal.clone(), window) };
 }

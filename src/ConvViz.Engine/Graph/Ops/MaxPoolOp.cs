@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -50,9 +51,11 @@ public sealed class MaxPoolOp : GraphOp
     }
 
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
+        => new Tensor?[] { Unpool(signal, context.Tape.Get(context.Node, "max-pool switches"), context.InputShapes[0]) };
+
+    // The signal routed to its switches' positions on the whole input map.
+    private Tensor Unpool(Tensor signal, Tensor switches, long[] inShape)
     {
-        var inShape = context.InputShapes[0];
-        var switches = context.Tape.Get(context.Node, "max-pool switches");
         long n = signal.shape[0], c = signal.shape[1];
         long h = inShape[1], w = inShape[2];
         // Indices address the frame the pool saw: the input itself, or its hand-padded copy.
@@ -61,7 +64,24 @@ public sealed class MaxPoolOp : GraphOp
         using var flat = zeros(new[] { n, c, fh * fw }, signal.dtype, signal.device);
         flat.scatter_add_(2, switches.flatten(2), signal.flatten(2));
         using var frame = flat.view(n, c, fh, fw);
-        if (NativePadding) return new Tensor?[] { frame.clone() };
-        return new Tensor?[] { Conv2dOp.CropToInput(frame, h, w, Padding[0], Padding[1]) };
+        return NativePadding ? frame.clone() : Conv2dOp.CropToInput(frame, h, w, Padding[0], Padding[1]);
+    }
+
+    /// <summary>
+    /// On a window: each value goes to the input position that won its pool window, as on the whole
+    /// map (positions of the window outside the map carry zeros, so their borrowed switches add
+    /// nothing); the result is then cut to the input rectangle the output rectangle's pool windows
+    /// span, from top*stride - padding on. Pooling is cheap: only the layers around it gain.
+    /// </summary>
+    public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
+    {
+        var inShape = context.InputShapes[0];
+        long h = (window.Height - 1) * Stride[0] + Dilation[0] * (Kernel[0] - 1) + 1;
+        long w = (window.Width - 1) * Stride[1] + Dilation[1] * (Kernel[1] - 1) + 1;
+        var spread = new SignalWindow(window.Top.Select(t => t * Stride[0] - Padding[0]).ToArray(),
+            window.Left.Select(l => l * Stride[1] - Padding[1]).ToArray(), h, w, inShape[1], inShape[2]).ClippedToMap();
+        using var switches = window.Cut(context.Tape.Get(context.Node, "max-pool switches"));
+        using var whole = Unpool(signal, switches, inShape);
+        return new (Tensor, SignalWindow)?[] { (spread.Cut(whole), spread) };
     }
 }

@@ -43,10 +43,21 @@ public sealed class ReluOp : GraphOp
         }
     }
 
-    // d relu(x)/dx: 1 where x > 0, else the slope (0 for plain ReLU).
-    private Tensor ForwardSlope(ProjectionContext context, Tensor like)
+    public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
     {
-        var positive = context.Tape.Get(context.Node, "ReLU mask");
+        if (context.Rule == ProjectionRule.Deconvnet) return new (Tensor, SignalWindow)?[] { (F.relu(signal), window) };
+        using var positive = window.Cut(context.Tape.Get(context.Node, "ReLU mask"));
+        using var slope = Derivative(positive, signal);
+        if (context.Rule == ProjectionRule.Gradient) return new (Tensor, SignalWindow)?[] { (signal * slope, window) };
+        using var rectified = F.relu(signal);
+        return new (Tensor, SignalWindow)?[] { (rectified * slope, window) };
+    }
+
+    // d relu(x)/dx: 1 where x > 0, else the slope (0 for plain ReLU).
+    private Tensor ForwardSlope(ProjectionContext context, Tensor like) => Derivative(context.Tape.Get(context.Node, "ReLU mask"), like);
+
+    private Tensor Derivative(Tensor positive, Tensor like)
+    {
         return Slope == 0
             ? positive.to_type(like.dtype)
             : where(positive, 1.0f, (float)Slope).to_type(like.dtype);
