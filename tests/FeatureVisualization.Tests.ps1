@@ -92,7 +92,8 @@ Describe 'A hand-built one-conv model with a known filter' {
         $script:NegativeRecord = New-FeatureVisualization @common -Negative
     }
     # OPEN (issue 18): 512 steps reach 0.843 (Channel) and 0.876 (negative) against the issue's 0.9; 2048 steps
-    # 0.847 and 0.878: a plateau, not slowness.
+    # 0.847 and 0.878: a plateau, not slowness. Every pixel ends saturated, 7% of them on the wrong side of
+    # the filter, where the sigmoid passes no gradient (DEVELOPERS.md, Feature visualisation).
     It 'Channel recovers the filter pattern (correlation with the tiled filter >= 0.9)' -Skip {
         $r = $Ref::TiledCorrelation($Positive.Pixels, 48, $Filter, $K)
         Write-Host "  tiled-filter correlation, Channel: $r"

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using ConvViz.Engine.Graph;
+using ConvViz.Engine.Graph.Ops;
 using static TorchSharp.torch;
 
 namespace ConvViz.Engine.FeatureVisualization;
@@ -7,7 +8,8 @@ namespace ConvViz.Engine.FeatureVisualization;
 /// <summary>
 /// The graph's forward pass up to one node with autograd recording (ForwardPass runs under
 /// no_grad). Only the node's ancestors run; each intermediate's handle is released after its
-/// last consumer, so libtorch keeps only what the backward pass saved.
+/// last consumer, so libtorch keeps only what the backward pass saved. Plain ReLUs below the
+/// node go through <see cref="RedirectedRelu"/> (same values; a dead ReLU still passes gradient).
 /// </summary>
 public static class GradientForward
 {
@@ -34,7 +36,9 @@ public static class GradientForward
             var node = graph.Nodes[i];
             var inputs = new Tensor[node.Inputs.Length];
             for (int k = 0; k < inputs.Length; k++) inputs[k] = values[node.Inputs[k]]!;
-            values[i] = node.Op.Forward(inputs, null, i);
+            values[i] = node.Op is ReluOp { Slope: 0 } && i != target
+                ? RedirectedRelu.apply(inputs[0])
+                : node.Op.Forward(inputs, null, i);
             foreach (var j in node.Inputs)
                 if (--remaining[j] == 0 && j != 0 && j != target) { values[j]!.Dispose(); values[j] = null; }
         }
