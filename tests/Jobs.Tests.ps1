@@ -127,42 +127,6 @@ Describe 'Signals end the job cleanly' -Skip:$NoShell {
     }
 }
 
-Describe 'libtorch''s OpenMP threads sleep between parallel regions' -Skip:$IsWindows {
-    # Spinning OpenMP threads took the cores a scan's decoders need (issue 15): the engine sets
-    # OMP_WAIT_POLICY=PASSIVE before libtorch loads, unless the user chose a policy. libgomp prints what
-    # it runs with when OMP_DISPLAY_ENV=VERBOSE: its default also reads 'PASSIVE' there, but spins for
-    # GOMP_SPINCOUNT 300000 iterations first; an explicit PASSIVE makes that 0.
-    BeforeAll {
-        function script:Get-OpenMpSettings($UserPolicy) {
-            $saved = $env:OMP_WAIT_POLICY
-            try {
-                $env:OMP_DISPLAY_ENV = 'VERBOSE'
-                $env:OMP_WAIT_POLICY = $UserPolicy
-                $run = Invoke-ChildPwsh "Import-Module '$((Get-Module ConvViz).Path)'; `$null = Get-TopActivations -Path '$PhotoPath' -Layer conv1 -Unit 0 -Top 1"
-            }
-            finally { $env:OMP_DISPLAY_ENV = $null; $env:OMP_WAIT_POLICY = $saved }
-            $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
-            $settings = @{}
-            foreach ($line in $run.Output) { if ($line -match "^\s*(OMP_WAIT_POLICY|GOMP_SPINCOUNT) = '([^']*)'") { $settings[$Matches[1]] = $Matches[2] } }
-            $settings.Count | Should -Be 2 -Because 'libgomp prints its settings'
-            $settings
-        }
-    }
-    It 'is PASSIVE, without spinning, when the user set no policy' {
-        $s = Get-OpenMpSettings $null
-        $s.OMP_WAIT_POLICY | Should -Be 'PASSIVE'
-        $s.GOMP_SPINCOUNT | Should -Be '0'
-    }
-    It 'is PASSIVE when the variable is set but empty' {
-        (Get-OpenMpSettings '').GOMP_SPINCOUNT | Should -Be '0'
-    }
-    It 'is the user''s policy when one is set' {
-        $s = Get-OpenMpSettings 'active'
-        $s.OMP_WAIT_POLICY | Should -Be 'ACTIVE'
-        $s.GOMP_SPINCOUNT | Should -Not -Be '0'
-    }
-}
-
 Describe 'The Task Scheduler action' {
     It 'splits back (Windows command-line rules) into the same argument list as the cron line' {
         $model = 'odd "model" name\'

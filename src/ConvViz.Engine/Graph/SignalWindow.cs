@@ -29,14 +29,12 @@ public sealed class SignalWindow
     public long MapWidth { get; }
     public int Rows => Top.Length;
 
-    public bool IsWholeMap => Height == MapHeight && Width == MapWidth && Top.All(t => t == 0) && Left.All(l => l == 0);
-
     public static SignalWindow Whole(int rows, long mapHeight, long mapWidth)
         => new(new long[rows], new long[rows], mapHeight, mapWidth, mapHeight, mapWidth);
 
     /// <summary>
-    /// This window narrowed to the map on an axis it overhangs on both sides of every row: a
-    /// rectangle taller than the map is cut to the map's rows (and likewise for columns).
+    /// On an axis where the rectangle is at least as long as the map, the whole axis instead: it holds
+    /// every row's part inside the map, and nothing longer is needed (likewise for columns).
     /// </summary>
     public SignalWindow ClippedToMap()
     {

@@ -15,8 +15,7 @@ public static class NativeEnvironment
     /// Loads libtorch and keeps its C++ log at errors: otherwise every convolution on a CPU
     /// without NNPACK support prints "Could not initialize NNPACK" to stderr. libtorch only
     /// reads TORCH_CPP_LOG_LEVEL from Python's start-up, so the flag is set in libc10 itself.
-    /// A TORCH_CPP_LOG_LEVEL the user set wins. Also fixes the native heap's mmap threshold (<see cref="NativeHeap"/>)
-    /// and OpenMP's wait policy (<see cref="PreferPassiveOpenMpWait"/>).
+    /// A TORCH_CPP_LOG_LEVEL the user set wins. Also fixes the native heap's mmap threshold (<see cref="NativeHeap"/>).
     /// </summary>
     public static void EnsureInitialized()
     {
@@ -24,7 +23,6 @@ public static class NativeEnvironment
         {
             if (_done) return;
             _done = true;
-            PreferPassiveOpenMpWait();
             InitializeDeviceType(TorchSharp.DeviceType.CPU);
             NativeHeap.Configure();
             if (Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is { Length: > 0 }) return;
@@ -39,31 +37,4 @@ public static class NativeEnvironment
             catch (Exception) { /* only a log level: never worth failing over */ }
         }
     }
-
-    /// <summary>
-    /// OMP_WAIT_POLICY=PASSIVE for libtorch's libgomp, unless the user set one: between parallel regions
-    /// its threads sleep instead of spinning. A scan's decoding workers share the cores with them, and
-    /// spinning threads took the CPU the decoders needed (issue 15, quiet 2-core machine, 3 alternating
-    /// pairs: camera JPEGs 11.4-12.4 img/s spinning, 13.0-14.2 passive; ~500 px JPEGs median 23.4 against
-    /// 27.8). libgomp reads the variable once, when it loads, so it is set in the native environment
-    /// (setenv; .NET's own copy is invisible to native code) before libtorch is loaded. Not on Windows,
-    /// where libtorch's OpenMP runtime reads its environment differently.
-    /// </summary>
-    private static void PreferPassiveOpenMpWait()
-    {
-        const string name = "OMP_WAIT_POLICY";
-        if (OperatingSystem.IsWindows() || Environment.GetEnvironmentVariable(name) is { Length: > 0 }) return;
-        try
-        {
-            if (Marshal.PtrToStringAnsi(getenv(name)) is { Length: > 0 }) return;
-            _ = setenv(name, "PASSIVE", 1); // an empty value counts as unset, as libgomp reads it
-        }
-        catch (Exception) { /* a scheduling preference: never worth failing over */ }
-    }
-
-    [DllImport("libc", EntryPoint = "getenv")]
-    private static extern IntPtr getenv(string name);
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int setenv(string name, string value, int overwrite);
 }
