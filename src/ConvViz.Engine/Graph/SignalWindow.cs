@@ -32,6 +32,10 @@ public sealed class SignalWindow
     public static SignalWindow Whole(int rows, long mapHeight, long mapWidth)
         => new(new long[rows], new long[rows], mapHeight, mapWidth, mapHeight, mapWidth);
 
+    /// <summary>An op input of this shape (C x H x W) is the signal's own map: nothing broadcast.</summary>
+    public bool IsMapOf(long[] shape, long channels)
+        => shape.Length == 3 && shape[0] == channels && shape[1] == MapHeight && shape[2] == MapWidth;
+
     /// <summary>
     /// On an axis where the rectangle is at least as long as the map, the whole axis instead: it holds
     /// every row's part inside the map, and nothing longer is needed (likewise for columns).

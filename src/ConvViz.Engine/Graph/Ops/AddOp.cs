@@ -37,7 +37,7 @@ public sealed class AddOp : GraphOp
     public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
     {
         foreach (var shape in context.InputShapes)
-            if (shape.Length != 3 || shape[0] != signal.shape[1] || shape[1] != window.MapHeight || shape[2] != window.MapWidth) return null;
+            if (!window.IsMapOf(shape, signal.shape[1])) return null;
         return context.InputShapes.Select(_ => ((Tensor, SignalWindow)?)(signal.alias(), window)).ToArray();
     }
 }

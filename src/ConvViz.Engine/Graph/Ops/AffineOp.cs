@@ -35,7 +35,7 @@ public sealed class AffineOp : GraphOp
     public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
     {
         var shape = context.InputShapes[0];
-        if (shape.Length != 3 || shape[0] != signal.shape[1] || shape[1] != window.MapHeight || shape[2] != window.MapWidth) return null;
+        if (!window.IsMapOf(shape, signal.shape[1])) return null;
         if (!HasScale) return new (Tensor, SignalWindow)?[] { (signal.clone(), window) };
         var scale = T("scale");
         bool perChannel = scale.dim() is 3 or 4 && scale.shape[^1] == 1 && scale.shape[^2] == 1;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -30,36 +31,21 @@ public sealed class ReluOp : GraphOp
     }
 
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
-    {
-        switch (context.Rule)
-        {
-            case ProjectionRule.Deconvnet:
-                return new Tensor?[] { F.relu(signal) };
-            case ProjectionRule.Gradient:
-                return new Tensor?[] { signal * ForwardSlope(context, signal) };
-            default:
-                using (var rectified = F.relu(signal))
-                    return new Tensor?[] { rectified * ForwardSlope(context, signal) };
-        }
-    }
+        => new Tensor?[] { Rectify(signal, context, mask => mask.alias()) };
 
+    // On a window the forward signs are cut to it; the rules are the same.
     public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
+        => new (Tensor, SignalWindow)?[] { (Rectify(signal, context, window.Cut), window) };
+
+    // The rule: Deconvnet rectifies, Gradient multiplies by d relu(x)/dx, GuidedBackprop does both.
+    private Tensor Rectify(Tensor signal, ProjectionContext context, Func<Tensor, Tensor> place)
     {
-        if (context.Rule == ProjectionRule.Deconvnet) return new (Tensor, SignalWindow)?[] { (F.relu(signal), window) };
-        using var positive = window.Cut(context.Tape.Get(context.Node, "ReLU mask"));
-        using var slope = Derivative(positive, signal);
-        if (context.Rule == ProjectionRule.Gradient) return new (Tensor, SignalWindow)?[] { (signal * slope, window) };
+        if (context.Rule == ProjectionRule.Deconvnet) return F.relu(signal);
+        using var positive = place(context.Tape.Get(context.Node, "ReLU mask"));
+        // d relu(x)/dx: 1 where x > 0, else the slope (0 for plain ReLU).
+        using var derivative = Slope == 0 ? positive.to_type(signal.dtype) : where(positive, 1.0f, (float)Slope).to_type(signal.dtype);
+        if (context.Rule == ProjectionRule.Gradient) return signal * derivative;
         using var rectified = F.relu(signal);
-        return new (Tensor, SignalWindow)?[] { (rectified * slope, window) };
-    }
-
-    // d relu(x)/dx: 1 where x > 0, else the slope (0 for plain ReLU).
-    private Tensor ForwardSlope(ProjectionContext context, Tensor like) => Derivative(context.Tape.Get(context.Node, "ReLU mask"), like);
-
-    private Tensor Derivative(Tensor positive, Tensor like)
-    {
-        return Slope == 0
-            ? positive.to_type(like.dtype)
-            : where(positive, 1.0f, (float)Slope).to_type(like.dtype);
+        return rectified * derivative;
     }
 }
