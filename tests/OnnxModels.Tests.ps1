@@ -168,6 +168,23 @@ Describe 'Convolutions at every channel count' {
         Test-ConvKernels @((Get-TestKitType 'ConvKernels')::Check(3))
     }
 
+    It 'the same for inputs in channels-last strides, the layout scans run in' {
+        Test-ConvKernels @((Get-TestKitType 'ConvKernels')::Check(3, $true))
+    }
+
+    It '1x1 convolutions of channels-last inputs at the channel pairs where oneDNN''s 1x1 kernel divides by zero (a child pwsh: SIGFPE would kill it)' {
+        # Every ResNet-50 bottleneck has one of these pairs; libtorch 2.10's own kernel dies of SIGFPE on them.
+        $child = Invoke-ChildPwsh @"
+Import-Module '$ModulePath'
+`$kit = [ConvViz.Commands.EngineHost]::LoadExtension('$((Resolve-Path $KitPath).Path)')
+`$kit.GetType('ConvViz.TestKit.ConvKernels', `$true)::CheckPointwiseChannelsLast(5)
+"@
+        $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
+        $lines = @($child.Output | Where-Object { $_ -match '^\d+ \d+ \d+ \|' })
+        $lines.Count | Should -Be 10
+        foreach ($line in $lines) { [double](($line -split '\|')[1].Trim()) | Should -BeLessOrEqual 1e-5 -Because $line }
+    }
+
     It 'the same with oneDNN limited to AVX2, as on CPUs without AVX-512 (a child pwsh with ONEDNN_MAX_CPU_ISA=AVX2)' {
         $env:ONEDNN_MAX_CPU_ISA = 'AVX2'
         try {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ConvViz.Engine.Graph;
 using ConvViz.Engine.Graph.Ops;
+using ConvViz.Engine.TopK;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -15,7 +16,13 @@ namespace ConvViz.TestKit;
 public static class ConvKernels
 {
     /// <summary>One line per shape: "cin cout k stride groups | forward error | adjoint error | raw F.conv2d error".</summary>
-    public static string[] Check(int seed)
+    public static string[] Check(int seed) => Check(seed, false);
+
+    /// <summary>
+    /// The same, with the input in channels-last strides (the scan's layout, <c>ActivationScanner.ScanLayout</c>):
+    /// oneDNN takes other kernels for it, and Conv2dOp computes its 1x1 convolutions as matrix products.
+    /// </summary>
+    public static string[] Check(int seed, bool channelsLast)
     {
         var lines = new List<string>();
         var gen = new Generator((ulong)seed);
@@ -28,6 +35,7 @@ public static class ConvKernels
                             if (cin % groups != 0 || cout % groups != 0) continue;
                             using var scope = NewDisposeScope();
                             var x = randn(new long[] { 2, cin, 12, 12 }, generator: gen);
+                            if (channelsLast) x = ActivationScanner.ScanLayout(x);
                             var w = randn(new long[] { cout, cin / groups, k, k }, generator: gen) / Math.Sqrt(cin * k * k);
                             var b = randn(new long[] { cout }, generator: gen);
                             long p = k / 2;
@@ -47,6 +55,30 @@ public static class ConvKernels
                             var raw = F.conv2d(x, w, b, new[] { stride, stride }, new[] { p, p }, new long[] { 1, 1 }, groups);
                             lines.Add($"{cin} {cout} {k} {stride} {groups} | {Error(y, y64):E2} | {Error(back, back64):E2} | {Error(raw, y64):E2}");
                         }
+        return lines.ToArray();
+    }
+
+    /// <summary>
+    /// 1x1 convolutions of channels-last inputs at the five (in, out) channel pairs whose oneDNN 1x1 kernel
+    /// divides by zero on CPUs without AMX (a process that reaches libtorch's own kernel dies of SIGFPE:
+    /// run this in a child process), strided and not, against float64: one line "cin cout stride | error".
+    /// </summary>
+    public static string[] CheckPointwiseChannelsLast(int seed)
+    {
+        var lines = new List<string>();
+        var gen = new Generator((ulong)seed);
+        foreach (var (cin, cout) in new (long, long)[] { (256, 1024), (512, 1024), (512, 2048), (1024, 512), (1024, 2048) })
+            foreach (long stride in new long[] { 1, 2 })
+            {
+                using var scope = NewDisposeScope();
+                var x = ActivationScanner.ScanLayout(randn(new long[] { 4, cin, 4, 4 }, generator: gen));
+                var w = randn(new long[] { cout, cin, 1, 1 }, generator: gen) / Math.Sqrt(cin);
+                var b = randn(new long[] { cout }, generator: gen);
+                using var op = new Conv2dOp(w.clone(), b.clone(), new[] { stride, stride }, new long[] { 0, 0 }, new long[] { 1, 1 }, 1);
+                var y = op.Forward(new[] { x }, null, 1);
+                var y64 = F.conv2d(x.to_type(ScalarType.Float64), w.to_type(ScalarType.Float64), b.to_type(ScalarType.Float64), new[] { stride, stride });
+                lines.Add($"{cin} {cout} {stride} | {Error(y, y64):E2}");
+            }
         return lines.ToArray();
     }
 

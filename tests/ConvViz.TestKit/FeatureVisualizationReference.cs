@@ -88,6 +88,31 @@ public static class FeatureVisualizationReference
     }
 
     /// <summary>
+    /// The input gradient of a layer's channel mean, as feature visualisation computes it (every convolution
+    /// through the engine's own adjoint), against libtorch's autograd through the same forward pass:
+    /// max |difference| / max |autograd|. A random input in the pixel range, batch of 2.
+    /// </summary>
+    public static double OwnConvolutionAdjointError(ConvModel model, string layer, int unit, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var graph = model.Graph;
+        int node = model.Layers.Get(layer).PreActivation;
+        var gen = new Generator((ulong)seed);
+        var x0 = rand(new long[] { 2, 3, graph.InputShape[1], graph.InputShape[2] }, generator: gen) * model.Input.PixelMax;
+        Tensor Gradient(bool own)
+        {
+            using var _ = enable_grad();
+            var x = x0.clone().requires_grad_(true);
+            var y = ConvViz.Engine.FeatureVisualization.GradientForward.Run(graph, x, node, own);
+            var loss = y.select(1, unit).mean();
+            return autograd.grad(new[] { loss }, new[] { x })[0];
+        }
+        var mine = Gradient(true);
+        var theirs = Gradient(false);
+        return (mine - theirs).abs().max().item<float>() / theirs.abs().max().item<float>();
+    }
+
+    /// <summary>
     /// Pearson correlation between the 3 x size x size image and the 3 x k x k filter tiled over
     /// it, at the best of the k x k phases (the optimisation may settle on any).
     /// </summary>

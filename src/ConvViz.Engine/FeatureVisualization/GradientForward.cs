@@ -9,11 +9,15 @@ namespace ConvViz.Engine.FeatureVisualization;
 /// The graph's forward pass up to one node with autograd recording (ForwardPass runs under
 /// no_grad). Only the node's ancestors run; each intermediate's handle is released after its
 /// last consumer, so libtorch keeps only what the backward pass saved. Plain ReLUs below the
-/// node go through <see cref="RedirectedRelu"/> (same values; a dead ReLU still passes gradient).
+/// node go through <see cref="RedirectedRelu"/> (same values; a dead ReLU still passes gradient), and
+/// convolutions through <see cref="ConvolutionWithOwnAdjoint"/> (same values; the engine's adjoint, never libtorch's).
 /// </summary>
 public static class GradientForward
 {
-    public static Tensor Run(ConvGraph graph, Tensor input, int target)
+    public static Tensor Run(ConvGraph graph, Tensor input, int target) => Run(graph, input, target, true);
+
+    /// <param name="ownConvolutionAdjoint">false: libtorch's autograd for convolutions (test references only).</param>
+    public static Tensor Run(ConvGraph graph, Tensor input, int target, bool ownConvolutionAdjoint)
     {
         var needed = new bool[target + 1];
         var stack = new Stack<int>();
@@ -36,9 +40,12 @@ public static class GradientForward
             var node = graph.Nodes[i];
             var inputs = new Tensor[node.Inputs.Length];
             for (int k = 0; k < inputs.Length; k++) inputs[k] = values[node.Inputs[k]]!;
-            values[i] = node.Op is ReluOp { Slope: 0 } && i != target
-                ? RedirectedRelu.apply(inputs[0])
-                : node.Op.Forward(inputs, null, i);
+            values[i] = node.Op switch
+            {
+                ReluOp { Slope: 0 } when i != target => RedirectedRelu.apply(inputs[0]),
+                Conv2dOp conv when ownConvolutionAdjoint => ConvolutionWithOwnAdjoint.apply(inputs[0], conv, i),
+                _ => node.Op.Forward(inputs, null, i),
+            };
             foreach (var j in node.Inputs)
                 if (--remaining[j] == 0 && j != 0 && j != target) { values[j]!.Dispose(); values[j] = null; }
         }

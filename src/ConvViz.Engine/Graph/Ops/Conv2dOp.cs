@@ -192,6 +192,7 @@ public sealed class Conv2dOp : GraphOp
     {
         long perGroup = weight.shape[1];
         bool pointwise = weight.shape[2] == 1 && weight.shape[3] == 1;
+        if (pointwise && ChannelsInnermost(x)) return PointwiseByMatmul(x, weight, bias, stride, padding, groups);
         if (pointwise || perGroup <= 8 || perGroup % ChannelBlock == 0)
             return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
         long extra = ChannelBlock - perGroup % ChannelBlock;
@@ -200,6 +201,42 @@ public sealed class Conv2dOp : GraphOp
         var xs = F.pad(x.reshape(n, groups, perGroup, h, w), new[] { 0L, 0, 0, 0, 0, extra }).reshape(n, groups * (perGroup + extra), h, w);
         var ws = F.pad(weight, new[] { 0L, 0, 0, 0, 0, extra });
         return F.conv2d(xs, ws, bias, stride, padding, dilation, groups).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Whether channels are the innermost dimension of an N x C x H x W tensor (channels-last strides).</summary>
+    internal static bool ChannelsInnermost(Tensor x) => x.dim() == 4 && x.shape[1] > 1 && x.stride(1) == 1;
+
+    /// <summary>
+    /// A 1x1 convolution of a channels-last input as one matrix product per group over the N*H*W pixel rows,
+    /// output channels-last too. libtorch 2.10's oneDNN (v3.7.1) picks its brgemm 1x1 kernel for channels-last
+    /// inputs, whose blocking heuristic (est_eff_1x1) divides integers by zero for five (in, out) channel pairs
+    /// on CPUs without AMX (256/1024, 512/1024, 512/2048, 1024/512, 1024/2048: every ResNet-50 bottleneck): SIGFPE
+    /// kills the process. The product is the same sum; the pixel sampling of stride and padding comes first.
+    /// </summary>
+    private static Tensor PointwiseByMatmul(Tensor x, Tensor weight, Tensor? bias, long[] stride, long[] padding, long groups)
+    {
+        using var scope = NewDisposeScope();
+        var src = x;
+        if (padding[0] != 0 || padding[1] != 0) src = F.pad(src, new[] { padding[1], padding[1], padding[0], padding[0] });
+        if (stride[0] != 1 || stride[1] != 1)
+            src = src.slice(2, 0, src.shape[2], stride[0]).slice(3, 0, src.shape[3], stride[1]);
+        long n = src.shape[0], c = src.shape[1], h = src.shape[2], w = src.shape[3], o = weight.shape[0];
+        var rows = src.permute(0, 2, 3, 1).reshape(n * h * w, c);
+        Tensor y;
+        if (groups == 1)
+        {
+            var wt = weight.reshape(o, c).t();
+            y = bias is null ? rows.matmul(wt) : addmm(bias, rows, wt, 1, 1);
+        }
+        else
+        {
+            long cg = c / groups, og = o / groups;
+            var byGroup = rows.view(n * h * w, groups, cg).transpose(0, 1);
+            var wt = weight.reshape(groups, og, cg).transpose(1, 2);
+            y = byGroup.bmm(wt).transpose(0, 1).reshape(n * h * w, o);
+            if (bias is not null) y = y.add(bias);
+        }
+        return y.view(n, h, w, o).permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
 
     /// <summary>Takes rows [top, top+h) and columns [left, left+w) of a padded-frame map, zero-filling what the map lacks.</summary>
