@@ -71,15 +71,19 @@ function Invoke-PeerBenchmark {
     $calibration = Invoke-Peer @('calibrate', '--weights', $data.Weights, '--folder', $data.Photos, '--count', "$([math]::Min(64, $photos.Count))", '--batch', "$BatchSize")
     $workers = [int]$calibration.fastestWorkers
     Write-Host ("  peer DataLoader workers 0/1/2: {0:F1} / {1:F1} / {2:F1} s on {3} images -> {4} workers" -f $calibration.secondsByWorkers.'0', $calibration.secondsByWorkers.'1', $calibration.secondsByWorkers.'2', $calibration.images, $workers)
+    # Camera JPEGs are decode-bound: their fastest worker count is its own.
+    $cameraCalibration = Invoke-Peer @('calibrate', '--weights', $data.Weights, '--folder', $data.Camera, '--count', "$([math]::Min(16, $camera.Count))", '--batch', "$BatchSize")
+    $cameraWorkers = [int]$cameraCalibration.fastestWorkers
+    Write-Host ("  peer DataLoader workers 0/1/2 on camera JPEGs: {0:F1} / {1:F1} / {2:F1} s on {3} images -> {4} workers" -f $cameraCalibration.secondsByWorkers.'0', $cameraCalibration.secondsByWorkers.'1', $cameraCalibration.secondsByWorkers.'2', $cameraCalibration.images, $cameraWorkers)
 
     # Warm-up (first-use costs of either contender must not land in a timed run).
     $null = Get-TopActivations -LiteralPath $photos[0..($BatchSize - 1)] -Model $model -Layer $layers -Top 9 -BatchSize $BatchSize
     $null = $Timings::BareForward($engine, [string[]]$photos[0..($BatchSize - 1)], $BatchSize)
 
     $cases = @(
-        @{ Key = 'scan'; Files = $photos; Folder = $data.Photos; Count = $photos.Count; Peer = 'scan' }
-        @{ Key = 'forward'; Files = $photos; Folder = $data.Photos; Count = $photos.Count; Peer = 'forward' }
-        @{ Key = 'camera'; Files = $camera; Folder = $data.Camera; Count = $camera.Count; Peer = 'scan' }
+        @{ Key = 'scan'; Files = $photos; Folder = $data.Photos; Count = $photos.Count; Peer = 'scan'; Workers = $workers }
+        @{ Key = 'forward'; Files = $photos; Folder = $data.Photos; Count = $photos.Count; Peer = 'forward'; Workers = $workers }
+        @{ Key = 'camera'; Files = $camera; Folder = $data.Camera; Count = $camera.Count; Peer = 'scan'; Workers = $cameraWorkers }
     )
     $runs = foreach ($r in 1..$Repetitions) {
         foreach ($case in $cases) {
@@ -88,7 +92,7 @@ function Invoke-PeerBenchmark {
             foreach ($who in $order) {
                 if ($who -in 'peer', 'tuned') {
                     $threads = if ($who -eq 'tuned') { @('--threads', "$cores") } else { @() }
-                    $p = Invoke-Peer (@($case.Peer, '--weights', $data.Weights, '--folder', $case.Folder, '--count', "$($case.Count)", '--batch', "$BatchSize", '--workers', "$workers") + $threads)
+                    $p = Invoke-Peer (@($case.Peer, '--weights', $data.Weights, '--folder', $case.Folder, '--count', "$($case.Count)", '--batch', "$BatchSize", '--workers', "$($case.Workers)") + $threads)
                     $t[$who] = [double]$p.seconds
                 }
                 elseif ($case.Key -eq 'forward') {
@@ -159,11 +163,12 @@ function Invoke-PeerBenchmark {
 
     # The first line in parentheses: the comma binds tighter than +, which glued the table to it.
     $md = @(("Peer: torch/torchvision/threads $versions, DataLoader workers $workers (fastest of 0/1/2: " +
-        ('{0:F1} / {1:F1} / {2:F1} s' -f $calibration.secondsByWorkers.'0', $calibration.secondsByWorkers.'1', $calibration.secondsByWorkers.'2') + "), batch $BatchSize."), '',
+        ('{0:F1} / {1:F1} / {2:F1} s' -f $calibration.secondsByWorkers.'0', $calibration.secondsByWorkers.'1', $calibration.secondsByWorkers.'2') + "); camera JPEGs: $cameraWorkers (" +
+        ('{0:F1} / {1:F1} / {2:F1} s' -f $cameraCalibration.secondsByWorkers.'0', $cameraCalibration.secondsByWorkers.'1', $cameraCalibration.secondsByWorkers.'2') + "), batch $BatchSize."), '',
         "| Rep | Case | Images | ConvViz img/s | PyTorch img/s | Ratio | PyTorch at $cores threads img/s | Ratio |", '|---|---|---|---|---|---|---|---|')
     $md += $runs | ForEach-Object { '| {0} | {1} | {2} | {3:F2} | {4:F2} | {5:F2} | {6:F2} | {7:F2} |' -f $_.Repetition, $_.Case, $_.Images, $_.ConvVizImagesPerSecond, $_.PeerImagesPerSecond, $_.Ratio, $_.TunedImagesPerSecond, $_.TunedRatio }
     [pscustomobject]@{
         Rows = @($rows); Markdown = $md
-        Result = [ordered]@{ versions = "$versions"; workers = $workers; calibration = $calibration; summary = $summary; runs = @($runs); projection = @($projectionRuns) }
+        Result = [ordered]@{ versions = "$versions"; workers = $workers; calibration = $calibration; cameraWorkers = $cameraWorkers; cameraCalibration = $cameraCalibration; summary = $summary; runs = @($runs); projection = @($projectionRuns) }
     }
 }

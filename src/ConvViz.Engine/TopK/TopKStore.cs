@@ -45,22 +45,33 @@ public sealed class TopKStore : IDisposable
         var spec = slot.Spec;
         long n = activation.shape[0];
         var a = activation.dim() == 2 ? activation.view(n, activation.shape[1], 1, 1) : activation;
-        if (!spec.AllUnits) a = a.index_select(1, slot.UnitIndex!);
         long units = spec.Units.Count, hw = spec.Positions;
-        var flat = a.reshape(n, units, hw);
 
         Tensor values, seqs, positions;
         if (!AllowSameImage)
         {
-            // One patch per image: its strongest position (first occurrence on ties).
-            var (max, argmax) = flat.max(2);
+            // One patch per image: its strongest position y*W+x (argmax keeps the first on ties).
+            // A channels-last map (the scan's layout) is reduced as N x HW x C, a view: no copy of the map.
+            Tensor max, argmax;
+            if (Graph.Ops.Conv2dOp.ChannelsInnermost(a))
+            {
+                var byPosition = a.permute(0, 2, 3, 1).reshape(n, hw, a.shape[1]);
+                if (!spec.AllUnits) byPosition = byPosition.index_select(2, slot.UnitIndex!);
+                (max, argmax) = byPosition.max(1);
+            }
+            else
+            {
+                if (!spec.AllUnits) a = a.index_select(1, slot.UnitIndex!);
+                (max, argmax) = a.reshape(n, units, hw).max(2);
+            }
             values = max;
             positions = argmax;
             seqs = sequences.view(n, 1).expand(n, units);
         }
         else
         {
-            (values, seqs, positions) = BatchTopK(flat, sequences, hw);
+            if (!spec.AllUnits) a = a.index_select(1, slot.UnitIndex!);
+            (values, seqs, positions) = BatchTopK(a.reshape(n, units, hw), sequences, hw);
         }
         slot.Merge(values.to(ScalarType.Float32), seqs, positions, K);
     }
