@@ -244,14 +244,13 @@ public sealed class ActivationScanner
     }
 
     /// <summary>
-    /// The memory layout a scan's forward passes run in: channels-last (NHWC strides; TorchSharp 0.107 has no
-    /// memory_format, so permute, contiguous, permute back). oneDNN runs NHWC convolutions without reordering
+    /// The memory layout a scan's forward passes run in: channels-last (<see cref="MemoryLayout"/>). oneDNN runs NHWC convolutions without reordering
     /// to its blocked layout and back: ~0.74x the NCHW time of the resnet18 pass. Its 1x1 kernel for this
     /// layout can divide by zero (SIGFPE); <see cref="Graph.Ops.Conv2dOp"/> computes 1x1 convolutions of
     /// channels-last inputs as matrix products instead. The one place to change the layout, used by everything
     /// that must agree with a scan bit for bit (the brute-force reference).
     /// </summary>
-    public static Tensor ScanLayout(Tensor input) => input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    public static Tensor ScanLayout(Tensor input) => MemoryLayout.ChannelsLast(input);
 
     /// <summary>The batch with zero rows appended up to <paramref name="rows"/> (the tensor itself when it has them).</summary>
     public static Tensor PadRows(Tensor batch, long rows)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ConvViz.Engine.Tensors;
 using static TorchSharp.torch;
 
 namespace ConvViz.Engine.TopK;
@@ -53,7 +54,7 @@ public sealed class TopKStore : IDisposable
             // One patch per image: its strongest position y*W+x (argmax keeps the first on ties).
             // A channels-last map (the scan's layout) is reduced as N x HW x C, a view: no copy of the map.
             Tensor max, argmax;
-            if (Graph.Ops.Conv2dOp.ChannelsInnermost(a))
+            if (MemoryLayout.IsChannelsInnermost(a))
             {
                 var byPosition = a.permute(0, 2, 3, 1).reshape(n, hw, a.shape[1]);
                 if (!spec.AllUnits) byPosition = byPosition.index_select(2, slot.UnitIndex!);

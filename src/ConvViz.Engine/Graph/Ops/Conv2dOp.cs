@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ConvViz.Engine.Tensors;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -192,7 +193,7 @@ public sealed class Conv2dOp : GraphOp
     {
         long perGroup = weight.shape[1];
         bool pointwise = weight.shape[2] == 1 && weight.shape[3] == 1;
-        if (pointwise && ChannelsInnermost(x)) return PointwiseByMatmul(x, weight, bias, stride, padding, groups);
+        if (pointwise && MemoryLayout.IsChannelsInnermost(x)) return PointwiseByMatmul(x, weight, bias, stride, padding, groups);
         if (pointwise || perGroup <= 8 || perGroup % ChannelBlock == 0)
             return F.conv2d(x, weight, bias, stride, padding, dilation, groups);
         long extra = ChannelBlock - perGroup % ChannelBlock;
@@ -202,9 +203,6 @@ public sealed class Conv2dOp : GraphOp
         var ws = F.pad(weight, new[] { 0L, 0, 0, 0, 0, extra });
         return F.conv2d(xs, ws, bias, stride, padding, dilation, groups).MoveToOuterDisposeScope();
     }
-
-    /// <summary>Whether channels are the innermost dimension of an N x C x H x W tensor (channels-last strides).</summary>
-    internal static bool ChannelsInnermost(Tensor x) => x.dim() == 4 && x.shape[1] > 1 && x.stride(1) == 1;
 
     /// <summary>
     /// A 1x1 convolution of a channels-last input as one matrix product per group over the N*H*W pixel rows,
