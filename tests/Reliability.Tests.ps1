@@ -605,6 +605,41 @@ Describe 'Native resources' {
     }
 }
 
+Describe 'Huge pages for libtorch''s large blocks' {
+    # NativeHeap sets THP_MEM_ALLOC_ENABLE before libtorch's first allocation: page faults on 4 KiB pages
+    # cost the way down more than its arithmetic (issue 15). Child pwsh: the variable counts only at start.
+    BeforeAll {
+        $script:HugePageScript = @"
+Import-Module '$ModulePath'
+`$null = Import-ConvModel -Architecture zfnet -Device cpu
+`$probe = [ConvViz.Commands.EngineHost]::LoadExtension('$((Resolve-Path $KitPath).Path)').GetType('ConvViz.TestKit.FaultProbe', `$true)
+'variable=' + `$probe::NativeVariable('THP_MEM_ALLOC_ENABLE')
+'huge=' + `$probe::HugePageKilobytes()
+"@
+        $mode = if (Test-Path /sys/kernel/mm/transparent_hugepage/enabled) { Get-Content /sys/kernel/mm/transparent_hugepage/enabled } else { '' }
+        $script:KernelGivesHugePages = $mode -match '\[(always|madvise)\]'
+    }
+
+    It 'are asked for once the engine starts, and the kernel backs a 64 MiB tensor with them where it allows madvise' {
+        $child = Invoke-ChildPwsh $HugePageScript
+        $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
+        $child.Output | Should -Contain 'variable=1'
+        $huge = [long](($child.Output | Where-Object { $_ -like 'huge=*' }) -replace 'huge=')
+        if ($KernelGivesHugePages) { $huge | Should -BeGreaterThan 0 -Because 'THP is in madvise or always mode here' }
+    }
+
+    It 'a THP_MEM_ALLOC_ENABLE the user set wins' {
+        $env:THP_MEM_ALLOC_ENABLE = '0'
+        try { $child = Invoke-ChildPwsh $HugePageScript }
+        finally { Remove-Item Env:THP_MEM_ALLOC_ENABLE }
+        $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
+        $child.Output | Should -Contain 'variable=0'
+        if ((Get-Content /sys/kernel/mm/transparent_hugepage/enabled -ErrorAction Ignore) -match '\[madvise\]') {
+            $child.Output | Should -Contain 'huge=0' -Because 'in madvise mode only madvised blocks get huge pages'
+        }
+    }
+}
+
 Describe 'What users read' {
     It 'prints three error texts for the record' {
         foreach ($m in $LayerMessage, $ShardMessage, $ExportMessage) { $m | Should -Not -BeNullOrEmpty }

@@ -296,4 +296,41 @@ public static class BenchProjection
         _ = ConvViz.Engine.Projection.BatchProjector.ProjectActivations(model, input, targets, _ => new[] { ConvViz.Engine.Graph.ProjectionRule.Deconvnet }, chunk, windowed);
         return clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>
+    /// Where a projection chunk's time goes: median seconds of decode-and-fit, the forward pass with switches to
+    /// <paramref name="layer"/>, the same pass without a tape, and the way down (Deconvnet, windowed), for one
+    /// target per image (unit i mod 64 at its strongest position).
+    /// </summary>
+    public static Dictionary<string, double> Breakdown(ConvModel model, string[] paths, string layer, int repetitions)
+    {
+        var names = new[] { "fit", "forwardTape", "forwardBare", "forwardBareChannelsLast", "wayDown", "total" };
+        var times = names.ToDictionary(n => n, n => new List<double>());
+        int node = model.Layers.Get(layer).NodeFor(Stage.Activation);
+        var targets = Enumerable.Range(0, paths.Length).Select(i => new ConvViz.Engine.Projection.ProjectionTarget(i, node, i % 64, -1, -1, false)).ToArray();
+        for (int r = 0; r <= repetitions; r++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
+            double fit = clock.Elapsed.TotalSeconds;
+            var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+            clock.Restart();
+            using (NewDisposeScope()) _ = ForwardPass.Run(model.Graph, input, new[] { node })[node].sum().item<float>();
+            double bare = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            using (NewDisposeScope()) _ = ForwardPass.Run(model.Graph, MemoryLayout.ChannelsLast(input), new[] { node })[node].sum().item<float>();
+            double last = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            using (NewDisposeScope()) using (var tape = new ConvViz.Engine.Graph.SwitchTape()) _ = ForwardPass.Run(model.Graph, input, new[] { node }, tape)[node].sum().item<float>();
+            double taped = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            _ = ConvViz.Engine.Projection.BatchProjector.ProjectActivations(model, input, targets, _ => new[] { ConvViz.Engine.Graph.ProjectionRule.Deconvnet }, 32, true);
+            double total = clock.Elapsed.TotalSeconds;
+            if (r == 0) continue;
+            times["fit"].Add(fit); times["forwardTape"].Add(taped); times["forwardBare"].Add(bare);
+            times["forwardBareChannelsLast"].Add(last); times["total"].Add(total); times["wayDown"].Add(total - taped);
+        }
+        return times.ToDictionary(kv => kv.Key, kv => BenchTimings.Median(kv.Value));
+    }
 }

@@ -11,6 +11,41 @@ namespace ConvViz.TestKit;
 /// <summary>Native-resource and fault probes for the reliability suite (plain types for PowerShell).</summary>
 public static class FaultProbe
 {
+    /// <summary>A variable of the native environment (what libtorch's getenv reads), or null.</summary>
+    public static string? NativeVariable(string name) => Marshal.PtrToStringUTF8(getenv(name));
+
+    /// <summary>
+    /// Kilobytes of transparent huge pages backing a fresh 64 MiB float tensor, touched once: its mapping's
+    /// AnonHugePages in /proc/self/smaps; -1 where smaps is not there.
+    /// </summary>
+    public static long HugePageKilobytes()
+    {
+        if (!System.IO.File.Exists("/proc/self/smaps")) return -1;
+        using var t = ones(16L << 20);
+        ulong address = (ulong)THSTensor_data(t.Handle).ToInt64();
+        bool inside = false;
+        foreach (var line in System.IO.File.ReadLines("/proc/self/smaps"))
+        {
+            int dash = line.IndexOf('-');
+            int space = line.IndexOf(' ');
+            if (dash > 0 && space > dash && ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out var start)
+                && ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, null, out var end))
+            {
+                inside = address >= start && address < end;
+                continue;
+            }
+            if (inside && line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
+    }
+
+    [DllImport("LibTorchSharp")]
+    private static extern IntPtr THSTensor_data(IntPtr handle);
+
+    [DllImport("libc.so.6")]
+    private static extern IntPtr getenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+
     /// <summary>TorchSharp tensors alive now (created and not yet disposed or finalized).</summary>
     public static long LiveTensors() => Tensor.TotalCount;
 

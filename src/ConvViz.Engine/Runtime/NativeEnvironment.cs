@@ -15,7 +15,7 @@ public static class NativeEnvironment
     /// Loads libtorch and keeps its C++ log at errors: otherwise every convolution on a CPU
     /// without NNPACK support prints "Could not initialize NNPACK" to stderr. libtorch only
     /// reads TORCH_CPP_LOG_LEVEL from Python's start-up, so the flag is set in libc10 itself.
-    /// A TORCH_CPP_LOG_LEVEL the user set wins. Also fixes the native heap's mmap threshold (<see cref="NativeHeap"/>).
+    /// A TORCH_CPP_LOG_LEVEL the user set wins. Also fixes the native heap's mmap threshold and asks for huge pages (<see cref="NativeHeap"/>).
     /// </summary>
     public static void EnsureInitialized()
     {
@@ -23,8 +23,9 @@ public static class NativeEnvironment
         {
             if (_done) return;
             _done = true;
-            InitializeDeviceType(TorchSharp.DeviceType.CPU);
+            // Before anything of libtorch runs: its allocator reads the huge-page switch at its first allocation.
             NativeHeap.Configure();
+            InitializeDeviceType(TorchSharp.DeviceType.CPU);
             if (Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is { Length: > 0 }) return;
             try
             {

@@ -35,12 +35,34 @@ public sealed class NativeHeap
     /// <summary>How many times this scan trimmed the heap.</summary>
     public int Trims { get; private set; }
 
-    /// <summary>Fixes the mmap threshold at 32 MiB (once per process, at engine start).</summary>
+    /// <summary>
+    /// Fixes the mmap threshold at 32 MiB, and has libtorch back its blocks of 2 MiB and more with
+    /// transparent huge pages (once per process, at engine start, before libtorch's first allocation).
+    /// </summary>
     public static void Configure()
     {
         if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not { Length: > 0 })
             Call(() => mallopt(M_MMAP_THRESHOLD, 32 << 20));
+        EnableHugePages();
     }
+
+    /// <summary>
+    /// Blocks above the mmap threshold (a batch's feature maps, the way down's whole-map signals) are
+    /// fresh pages on every allocation, and on 4 KiB pages the page faults cost more than the arithmetic:
+    /// measured on a 2-core AMD EPYC, zeros(32 x 64 x 112 x 112) took 170 ms and an unpool's scatter 9 ms.
+    /// libtorch's allocator asks for huge pages (madvise) for such blocks when THP_MEM_ALLOC_ENABLE is set
+    /// in the native environment when it first allocates (PyTorch's CPU tuning guide recommends it); with
+    /// the kernel's THP in "madvise" or "always" mode the same zeros took 38 ms. A value the user set wins;
+    /// with THP "never" the variable changes nothing.
+    /// </summary>
+    private static void EnableHugePages()
+    {
+        if (Environment.GetEnvironmentVariable(HugePagesVariable) is { Length: > 0 }) return;
+        Call(() => setenv(HugePagesVariable, "1", 0));
+    }
+
+    /// <summary>libtorch's switch for huge-page backed allocations (c10's CPU allocator reads it once).</summary>
+    public const string HugePagesVariable = "THP_MEM_ALLOC_ENABLE";
 
     public static NativeHeap ForScan(long slack = 32L << 20)
     {
@@ -99,6 +121,9 @@ public sealed class NativeHeap
 
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     private static extern int mallopt(int param, int value);
+
+    [DllImport("libc.so.6", EntryPoint = "setenv")]
+    private static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
     private static extern int malloc_trim(UIntPtr pad);

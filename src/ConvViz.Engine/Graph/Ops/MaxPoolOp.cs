@@ -51,27 +51,17 @@ public sealed class MaxPoolOp : GraphOp
     }
 
     public override Tensor?[] Project(Tensor signal, ProjectionContext context)
-        => new Tensor?[] { Unpool(signal, context.Tape.Get(context.Node, "max-pool switches"), context.InputShapes[0]) };
-
-    // The signal routed to its switches' positions on the whole input map.
-    private Tensor Unpool(Tensor signal, Tensor switches, long[] inShape)
     {
-        long n = signal.shape[0], c = signal.shape[1];
-        long h = inShape[1], w = inShape[2];
-        // Indices address the frame the pool saw: the input itself, or its hand-padded copy.
-        long fh = NativePadding ? h : h + Padding[0] + Padding[2];
-        long fw = NativePadding ? w : w + Padding[1] + Padding[3];
-        using var flat = zeros(new[] { n, c, fh * fw }, signal.dtype, signal.device);
-        flat.scatter_add_(2, switches.flatten(2), signal.flatten(2));
-        using var frame = flat.view(n, c, fh, fw);
-        return NativePadding ? frame.clone() : Conv2dOp.CropToInput(frame, h, w, Padding[0], Padding[1]);
+        var inShape = context.InputShapes[0];
+        var whole = SignalWindow.Whole((int)signal.shape[0], inShape[1], inShape[2]);
+        return new Tensor?[] { Unpool(signal, context.Tape.Get(context.Node, "max-pool switches"), whole) };
     }
 
     /// <summary>
     /// On a window: each value goes to the input position that won its pool window, as on the whole
-    /// map (positions of the window outside the map carry zeros, so their borrowed switches add
-    /// nothing); the result is then cut to the input rectangle the output rectangle's pool windows
-    /// span, from top*stride - padding on. Pooling is cheap: only the layers around it gain.
+    /// map, into the input rectangle the output rectangle's pool windows span (from top*stride - padding
+    /// on, cut to the map). Positions of the window outside the map carry zeros, so their borrowed
+    /// switches add nothing.
     /// </summary>
     public override (Tensor Signal, SignalWindow Window)?[]? ProjectWindow(Tensor signal, SignalWindow window, ProjectionContext context)
     {
@@ -81,7 +71,31 @@ public sealed class MaxPoolOp : GraphOp
         var spread = new SignalWindow(window.Top.Select(t => t * Stride[0] - Padding[0]).ToArray(),
             window.Left.Select(l => l * Stride[1] - Padding[1]).ToArray(), h, w, inShape[1], inShape[2]).ClippedToMap();
         using var switches = window.Cut(context.Tape.Get(context.Node, "max-pool switches"));
-        using var whole = Unpool(signal, switches, inShape);
-        return new (Tensor, SignalWindow)?[] { (spread.Cut(whole), spread) };
+        return new (Tensor, SignalWindow)?[] { (Unpool(signal, switches, spread), spread) };
+    }
+
+    /// <summary>
+    /// The signal added up at its switches' positions, straight into <paramref name="into"/> (input-map
+    /// coordinates): one scatter over the window, in the same order as over the whole map, so the sums
+    /// are the same bit for bit; no whole-map buffer to fill and cut. A switch outside the window (only
+    /// for signal positions outside the map, whose values are zero) adds nothing.
+    /// </summary>
+    private Tensor Unpool(Tensor signal, Tensor switches, SignalWindow into)
+    {
+        long n = signal.shape[0], c = signal.shape[1];
+        // Indices address the frame the pool saw: the input itself, or its hand-padded copy.
+        long frameWidth = NativePadding ? into.MapWidth : into.MapWidth + Padding[1] + Padding[3];
+        long top = NativePadding ? 0 : Padding[0], left = NativePadding ? 0 : Padding[1];
+        using var scope = NewDisposeScope();
+        var index = switches.flatten(2);
+        var y = index.div(frameWidth, rounding_mode: RoundingMode.floor)
+            .sub_(tensor(into.Top, device: signal.device).add_(top).view(n, 1, 1));
+        var x = index.remainder(frameWidth).sub_(tensor(into.Left, device: signal.device).add_(left).view(n, 1, 1));
+        var inside = y.ge(0).logical_and_(y.lt(into.Height)).logical_and_(x.ge(0)).logical_and_(x.lt(into.Width));
+        var local = y.mul_(into.Width).add_(x).masked_fill_(inside.logical_not(), 0);
+        var values = signal.flatten(2).masked_fill(inside.logical_not(), 0);
+        var result = zeros(new[] { n, c, into.Height * into.Width }, signal.dtype, signal.device);
+        result.scatter_add_(2, local, values);
+        return result.view(n, c, into.Height, into.Width).MoveToOuterDisposeScope();
     }
 }
