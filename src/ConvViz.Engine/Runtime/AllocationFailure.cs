@@ -12,9 +12,13 @@ public static class AllocationFailure
 {
     public static bool Is(Exception e)
         => e is OutOfMemoryException or InsufficientMemoryException
-           || (e is ExternalException && (e.Message.Contains("alloc", StringComparison.OrdinalIgnoreCase)
-                                          || e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
-                                          || e.Message.Contains("not enough memory", StringComparison.OrdinalIgnoreCase)));
+           || (e is ExternalException && FirstLine(e.Message) is var m
+               && (m.Contains("alloc", StringComparison.OrdinalIgnoreCase)
+                   || m.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+                   || m.Contains("not enough memory", StringComparison.OrdinalIgnoreCase)));
+
+    // libtorch appends a C++ backtrace whose signatures name std::allocator: only its first line says what failed.
+    private static string FirstLine(string message) => message.Split('\n')[0];
 
     /// <summary>The exception to throw for an allocation failure in a batch of <paramref name="images"/> images.</summary>
     public static InsufficientMemoryException ForBatch(Exception e, int images, int batchSize, string device)

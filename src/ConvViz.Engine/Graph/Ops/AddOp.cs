@@ -12,10 +12,14 @@ public sealed class AddOp : GraphOp
 
     public override SpatialStep Spatial => SpatialStep.Pointwise;
 
+    // TorchSharp's a + b passes a temporary Scalar alpha by handle only; the GC may finalize it during the
+    // native call (seen once in CI: libtorch's Scalar::toFloat check failed in add). A static one stays alive.
+    private static readonly TorchSharp.Scalar One = 1;
+
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, SwitchTape? tape, int node)
     {
-        var sum = inputs[0] + inputs[1];
-        for (int i = 2; i < inputs.Count; i++) sum.add_(inputs[i]);
+        var sum = inputs[0].add(inputs[1], One);
+        for (int i = 2; i < inputs.Count; i++) sum.add_(inputs[i], One);
         return sum;
     }
 
@@ -26,7 +30,7 @@ public sealed class AddOp : GraphOp
     {
         var first = inputs[0];
         if (inputs.Any(t => t.dtype != first.dtype || !t.shape.SequenceEqual(first.shape))) return null;
-        for (int i = 1; i < inputs.Count; i++) first.add_(inputs[i]);
+        for (int i = 1; i < inputs.Count; i++) first.add_(inputs[i], One);
         return first;
     }
 
