@@ -245,12 +245,19 @@ public static class BenchTimings
     public static void WriteLogits(ConvModel model, string[] paths, string pixelsFile, string logitsFile)
     {
         using var scope = NewDisposeScope();
-        var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
-        var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+        var input = BenchTimings.FittedBatch(model, BenchTimings.Fit(model, paths));
         var output = ForwardPass.Output(model.Graph, input);
         File.WriteAllBytes(pixelsFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(input.cpu().contiguous().data<float>().ToArray().AsSpan()).ToArray());
         File.WriteAllBytes(logitsFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.cpu().contiguous().data<float>().ToArray().AsSpan()).ToArray());
     }
+
+    /// <summary>Each image decoded and fitted to the model's input, as C x H x W planes.</summary>
+    internal static float[][] Fit(ConvModel model, string[] paths)
+        => paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
+
+    /// <summary>Fitted planes as one N x C x H x W batch on the model's device.</summary>
+    internal static Tensor FittedBatch(ConvModel model, float[][] planes)
+        => stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
 
     /// <summary>This process's peak resident set (VmHWM) in bytes; -1 where /proc is missing.</summary>
     public static long PeakResidentBytes()
@@ -286,8 +293,7 @@ public static class BenchProjection
     public static double Project(ConvModel model, string[] paths, string layer, int units, int chunk, bool windowed = true)
     {
         using var scope = NewDisposeScope();
-        var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
-        var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+        var input = BenchTimings.FittedBatch(model, BenchTimings.Fit(model, paths));
         int node = model.Layers.Get(layer).NodeFor(Stage.Activation);
         var targets = new List<ConvViz.Engine.Projection.ProjectionTarget>();
         for (int i = 0; i < paths.Length; i++)
@@ -312,9 +318,9 @@ public static class BenchProjection
         {
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
-            var planes = paths.Select(p => ImageFitter.Load(p, model.Input).Pixels).ToArray();
+            var planes = BenchTimings.Fit(model, paths);
             double fit = clock.Elapsed.TotalSeconds;
-            var input = stack(planes.Select(p => tensor(p).reshape(3, model.Input.Height, model.Input.Width)).ToArray()).to(model.Device);
+            var input = BenchTimings.FittedBatch(model, planes);
             clock.Restart();
             using (NewDisposeScope()) _ = ForwardPass.Run(model.Graph, input, new[] { node })[node].sum().item<float>();
             double bare = clock.Elapsed.TotalSeconds;
